@@ -1,0 +1,161 @@
+package org.cnn4j.dnnl;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+
+/**
+ * All parameters of a model in one contiguous buffer, with gradients and any
+ * optimizer slots (Adam's m and v, ...) in buffers of the same size, so that an
+ * optimizer step is one call over one buffer. Internal API.
+ *
+ * <p>Each parameter's slice starts on a 64-byte boundary and is in the layout
+ * its forward primitive prefers; layout matters only when values cross the
+ * API ({@link #get}, {@link #set}), which reorders to and from Keras's layout.
+ */
+public final class ParameterArena implements AutoCloseable {
+  private static final long ALIGN_FLOATS = 16;
+
+  private final List<Parameter> parameters;
+  private Tensor weights;
+  private Tensor gradients;
+  private final Map<String, Tensor> slots = new LinkedHashMap<>();
+  private long floats;
+
+  public ParameterArena(List<Parameter> parameters) {
+    this.parameters = List.copyOf(parameters);
+  }
+
+  public List<Parameter> parameters() {
+    return parameters;
+  }
+
+  public boolean allocated() {
+    return weights != null;
+  }
+
+  /** Lays out and allocates the arena once every parameter has a layout; fills initial values. */
+  public void allocate(long seed) {
+    long offset = 0;
+    for (Parameter p : parameters) {
+      if (!p.hasLayout()) throw new IllegalStateException(p.name() + " has no layout yet");
+      p.offset(offset);
+      offset += (p.floats() + ALIGN_FLOATS - 1) / ALIGN_FLOATS * ALIGN_FLOATS;
+    }
+    floats = Math.max(offset, 1);
+    weights = zeroed();
+    gradients = zeroed();
+    for (Parameter p : parameters) set(p, p.initialValues(seed));
+  }
+
+  private Tensor zeroed() {
+    Tensor t = Tensor.allocateUnscoped(new long[] {floats}, memory.format_tag.x);
+    try (PointerScope scope = new PointerScope()) {
+      new FloatPointer(Tensor.at(t.address())).capacity(floats).fill(0);
+    }
+    return t;
+  }
+
+  /** Total floats in each arena buffer (padding of blocked layouts included). */
+  public long floats() {
+    return floats;
+  }
+
+  public long weightsAddress() {
+    return weights.address();
+  }
+
+  public long gradientsAddress() {
+    return gradients.address();
+  }
+
+  public long weightAddress(Parameter p) {
+    return weights.address() + p.offset() * Float.BYTES;
+  }
+
+  public long gradientAddress(Parameter p) {
+    return gradients.address() + p.offset() * Float.BYTES;
+  }
+
+  /** An optimizer buffer of the arena's size, zeroed on first use, freed with the arena. */
+  public long slot(String name) {
+    Tensor t = slots.get(name);
+    if (t == null) {
+      t = zeroed();
+      slots.put(name, t);
+    }
+    return t.address();
+  }
+
+  public List<String> slotNames() {
+    return new ArrayList<>(slots.keySet());
+  }
+
+  /** The parameter's values in Keras's layout. */
+  public float[] get(Parameter p) {
+    float[] plain = new float[(int) p.size()];
+    transfer(p, plain, false);
+    return toKerasOrder(p, plain);
+  }
+
+  /** Replaces the parameter's values, given in Keras's layout. */
+  public void set(Parameter p, float[] keras) {
+    if (keras.length != p.size()) {
+      throw new IllegalArgumentException(p.name() + ": expected " + p.size() + " values for shape "
+          + java.util.Arrays.toString(p.kerasShape()) + ", got " + keras.length);
+    }
+    transfer(p, fromKerasOrder(p, keras), true);
+  }
+
+  private void transfer(Parameter p, float[] plain, boolean toArena) {
+    try (PointerScope scope = new PointerScope();
+        FloatPointer buffer = new FloatPointer(plain.length)) {
+      if (toArena) buffer.put(plain);
+      memory user = new memory(Dnnl.desc(p.dnnlDims(), p.plainTag()), Dnnl.engine(), buffer);
+      memory arena = new memory(p.layoutDesc(), Dnnl.engine(), Tensor.at(weightAddress(p)));
+      memory src = toArena ? user : arena;
+      memory dst = toArena ? arena : user;
+      new reorder(src, dst).execute(Dnnl.stream(), src, dst);
+      Dnnl.stream()._wait();
+      if (!toArena) buffer.get(plain);
+    }
+  }
+
+  private static float[] toKerasOrder(Parameter p, float[] plain) {
+    int[] order = p.rowOrder();
+    if (order == null) return plain;
+    int units = plain.length / order.length;
+    float[] out = new float[plain.length];
+    for (int i = 0; i < order.length; i++) {
+      System.arraycopy(plain, i * units, out, order[i] * units, units);
+    }
+    return out;
+  }
+
+  private static float[] fromKerasOrder(Parameter p, float[] keras) {
+    int[] order = p.rowOrder();
+    if (order == null) return keras;
+    int units = keras.length / order.length;
+    float[] out = new float[keras.length];
+    for (int i = 0; i < order.length; i++) {
+      System.arraycopy(keras, order[i] * units, out, i * units, units);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    for (Tensor t : slots.values()) t.close();
+    slots.clear();
+    if (weights != null) {
+      weights.close();
+      gradients.close();
+      weights = gradients = null;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.cnn4j.kernels;
+
+import java.io.File;
+import java.io.IOException;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * cnn4j's own native kernels (native/ in the source tree): the few hot steps
+ * that oneDNN has no primitive for. Internal API.
+ *
+ * <p>Every buffer crosses as a native address of off-heap memory owned by the
+ * caller. The library is packed in the jar and loaded through JavaCPP's cache
+ * after oneDNN, so it binds to the libgomp that oneDNN loaded: one OpenMP
+ * runtime and one thread count for both.
+ */
+public final class Kernels {
+  private Kernels() {}
+
+  static {
+    Loader.load(dnnl.class);
+    String resource = Loader.getPlatform() + "/" + System.mapLibraryName("cnn4jkernels");
+    try {
+      File file = Loader.cacheResource(Kernels.class, resource);
+      if (file == null) {
+        throw new UnsatisfiedLinkError("cnn4j native kernels not found on the class path: "
+            + "org/cnn4j/kernels/" + resource + " (build with mvn package, which runs CMake)");
+      }
+      System.load(file.getAbsolutePath());
+    } catch (IOException e) {
+      throw new UnsatisfiedLinkError("cannot extract cnn4j native kernels " + resource + ": " + e);
+    }
+  }
+
+  /** Forces the library to load (and fail early with a clear message if it cannot). */
+  public static void load() {}
+
+  /** Sets the OpenMP thread count that oneDNN and these kernels use from this thread on. */
+  public static native void setNumThreads(int threads);
+
+  public static native int maxThreads();
+
+  /** Keras's Adam over n floats; alpha already holds the bias corrections. */
+  public static native void adamStep(long w, long g, long m, long v, long n,
+      float alpha, float beta1, float beta2, float epsilon);
+
+  /** Keras's SGD with momentum over n floats. */
+  public static native void sgdStep(long w, long g, long velocity, long n,
+      float lr, float momentum, boolean nesterov);
+
+  /** Kinds of model output that the cross-entropy kernels accept. */
+  public static final int FUSED_SOFTMAX = 0, PROBABILITIES = 1, LOGITS = 2;
+
+  /** Sum over the batch of -log p[label]; writes the gradient (divided by n) unless grad is 0. */
+  public static native double sparseCrossEntropy(long out, long labels, int n, int k, long grad, int kind);
+
+  /** Like {@link #sparseCrossEntropy} with dense {n, k} float targets. */
+  public static native double categoricalCrossEntropy(long out, long targets, int n, int k, long grad, int kind);
+
+  /** Rows whose first maximum is at the label. */
+  public static native int countCorrect(long out, long labels, int n, int k);
+
+  public static native void dropoutForward(long src, long dst, long mask, long n, float rate, long seed);
+
+  public static native void dropoutBackward(long diffDst, long diffSrc, long mask, long n, float rate);
+
+  public static native void maxoutForward(long src, long dst, long argmax, long outer, int channels, int pieces);
+
+  public static native void maxoutBackward(long diffDst, long diffSrc, long argmax, long outer, int channels, int pieces);
+
+  /**
+   * Gathers {@code count} uint8 images by index and writes (x * scale - mean[c]) * invStd[c]
+   * as floats to dst; mean and invStd may be 0 for plain scaling.
+   */
+  public static native void gatherBytesToFloat(long images, long indices, int count, long imageBytes,
+      int channels, long dst, float scale, long mean, long invStd);
+}

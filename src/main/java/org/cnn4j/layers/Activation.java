@@ -1,0 +1,47 @@
+package org.cnn4j.layers;
+
+import java.util.Map;
+import org.cnn4j.dnnl.PlanBuilder;
+import org.cnn4j.dnnl.Tensor;
+
+/**
+ * Applies an activation function on its own, Keras's Activation layer.
+ *
+ * <pre>{@code
+ * new Activation("tanh")
+ * }</pre>
+ */
+public final class Activation extends Layer {
+  private final ActivationFunction function;
+
+  public Activation(String name) {
+    this(ActivationFunction.parse(name));
+  }
+
+  public Activation(ActivationFunction function) {
+    this.function = function;
+  }
+
+  public ActivationFunction function() {
+    return function;
+  }
+
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
+  }
+
+  @Override
+  public void plan(PlanBuilder b) {
+    Tensor out = ActivationPlanner.forward(b, function, b.input(), false);
+    b.output(out);
+    b.onBackward(() -> b.diffInput(ActivationPlanner.backward(b, function, out, b.diffOutput())));
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("activation", function.name());
+    return c;
+  }
+}

@@ -1,0 +1,83 @@
+package org.cnn4j.layers;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.eltwise_backward;
+import org.bytedeco.dnnl.eltwise_forward;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.softmax_backward;
+import org.bytedeco.dnnl.softmax_forward;
+import org.cnn4j.dnnl.Dnnl;
+import org.cnn4j.dnnl.PlanBuilder;
+import org.cnn4j.dnnl.Tensor;
+
+/**
+ * Plans activations: as a post-op of the layer before (eltwise functions), or
+ * as their own primitive (softmax, or the Activation layer). Backward passes
+ * read the forward output ("use_dst_for_bwd"), so no pre-activation copy is kept,
+ * and run in place on the incoming gradient.
+ */
+final class ActivationPlanner {
+  private ActivationPlanner() {}
+
+  /** Attributes that fuse an eltwise activation into a convolution or inner product. */
+  static primitive_attr postOps(ActivationFunction f) {
+    primitive_attr attr = new primitive_attr();
+    if (!f.isLinear() && !f.isSoftmax()) {
+      post_ops ops = new post_ops();
+      ops.append_eltwise(f.forwardAlgorithm(), f.alpha(), 0f);
+      attr.set_post_ops(ops);
+    }
+    return attr;
+  }
+
+  /** Applies f to t in its own primitive; in place when {@code inPlace}, else into a new tensor. */
+  static Tensor forward(PlanBuilder b, ActivationFunction f, Tensor t, boolean inPlace) {
+    if (f.isLinear()) return t;
+    Tensor dst = inPlace ? t : b.allocate(t.desc()).flatOrder(t.flatOrder());
+    var prop = b.training() ? dnnl.prop_kind.forward_training : dnnl.prop_kind.forward_inference;
+    var args = new IntMemoryMap().put(DNNL_ARG_SRC, t.memory()).put(DNNL_ARG_DST, dst.memory());
+    if (f.isSoftmax()) {
+      var pd = new softmax_forward.primitive_desc(Dnnl.engine(), prop, dnnl.algorithm.softmax_accurate,
+          t.desc(), dst.desc(), 1);
+      b.execute(pd, "softmax forward", "", args);
+    } else {
+      var pd = new eltwise_forward.primitive_desc(Dnnl.engine(), prop, f.forwardAlgorithm(),
+          t.desc(), dst.desc(), f.alpha(), 0f);
+      b.execute(pd, f.name() + " forward", "", args);
+    }
+    return dst;
+  }
+
+  /**
+   * Turns the gradient w.r.t. an activation's output into the gradient w.r.t.
+   * its input, in place. {@code dst} is the activation's forward output.
+   */
+  static Tensor backward(PlanBuilder b, ActivationFunction f, Tensor dst, Tensor diffDst) {
+    if (f.isLinear()) return diffDst;
+    if (f.isSoftmax() && b.lossFusesSoftmax()) return diffDst; // the loss gave d/dlogits already
+    Tensor dy = b.as(diffDst, dst.desc(), "reorder diff_dst");
+    var args = new IntMemoryMap().put(DNNL_ARG_DST, dst.memory()).put(DNNL_ARG_DIFF_DST, dy.memory())
+        .put(DNNL_ARG_DIFF_SRC, dy.memory());
+    if (f.isSoftmax()) {
+      var hint = new softmax_forward.primitive_desc(Dnnl.engine(), dnnl.prop_kind.forward_training,
+          dnnl.algorithm.softmax_accurate, dst.desc(), dst.desc(), 1);
+      var pd = new softmax_backward.primitive_desc(Dnnl.engine(), dnnl.algorithm.softmax_accurate,
+          dy.desc(), dy.desc(), dst.desc(), 1, hint);
+      b.execute(pd, "softmax backward", "", args);
+    } else {
+      var hint = new eltwise_forward.primitive_desc(Dnnl.engine(), dnnl.prop_kind.forward_training,
+          f.backwardAlgorithm(), dst.desc(), dst.desc(), f.alpha(), 0f);
+      var pd = new eltwise_backward.primitive_desc(Dnnl.engine(), f.backwardAlgorithm(),
+          dy.desc(), dy.desc(), dst.desc(), f.alpha(), 0f, hint);
+      b.execute(pd, f.name() + " backward", "", args);
+    }
+    return dy;
+  }
+}

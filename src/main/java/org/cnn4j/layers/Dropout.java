@@ -1,0 +1,67 @@
+package org.cnn4j.layers;
+
+import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.cnn4j.dnnl.PlanBuilder;
+import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.kernels.Kernels;
+
+/**
+ * Inverted dropout, Keras's Dropout: while training, each element is zeroed
+ * with probability {@code rate} and the rest scaled by 1 / (1 - rate);
+ * evaluation and prediction pass the input through untouched.
+ *
+ * <p>The mask is a hash of (model seed, layer, training step, element), so a
+ * seeded run is reproducible whatever the thread count.
+ */
+public final class Dropout extends Layer {
+  private final float rate;
+
+  public Dropout(double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + rate);
+    }
+    this.rate = (float) rate;
+  }
+
+  public float rate() {
+    return rate;
+  }
+
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
+  }
+
+  @Override
+  public void plan(PlanBuilder b) {
+    Tensor src = b.input();
+    if (!b.training() || rate == 0f) {
+      b.output(src);
+      return;
+    }
+    long n = src.floats();
+    Tensor dst = b.allocate(src.desc()).flatOrder(src.flatOrder());
+    BytePointer mask = new BytePointer(n);
+    long layerSalt = (long) name().hashCode() << 32;
+    var counter = b.counter();
+    long seed = b.seed();
+    b.kernel("forward", "", () -> Kernels.dropoutForward(src.address(), dst.address(), mask.address(), n, rate,
+        seed ^ layerSalt ^ (counter.get() * 0x9E3779B97F4A7C15L)));
+    b.output(dst);
+
+    b.onBackward(() -> {
+      Tensor dy = b.as(b.diffOutput(), dst.desc(), "reorder diff_dst");
+      b.kernel("backward-data", "", () -> Kernels.dropoutBackward(dy.address(), dy.address(), mask.address(), n,
+          rate));
+      b.diffInput(dy);
+    });
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = super.config();
+    c.put("rate", (double) rate);
+    return c;
+  }
+}

@@ -1,0 +1,29 @@
+package org.cnn4j.losses;
+
+import org.cnn4j.kernels.Kernels;
+
+/**
+ * Cross-entropy against one-hot or soft target rows: mean of -sum y log p.
+ * With integer labels (no target rows) it equals the sparse variant.
+ */
+public final class CategoricalCrossentropy extends Loss {
+  public CategoricalCrossentropy() {
+    this(false);
+  }
+
+  public CategoricalCrossentropy(boolean fromLogits) {
+    super(fromLogits);
+  }
+
+  @Override
+  public String name() {
+    return "categorical_crossentropy";
+  }
+
+  @Override
+  public double sum(long out, long labels, long targets, int n, int k, long grad, int kind) {
+    return targets == 0
+        ? Kernels.sparseCrossEntropy(out, labels, n, k, grad, kind)
+        : Kernels.categoricalCrossEntropy(out, targets, n, k, grad, kind);
+  }
+}

@@ -1,0 +1,34 @@
+package org.cnn4j.model;
+
+import java.util.Locale;
+import org.cnn4j.layers.Layer;
+
+/** Keras's model.summary() table. */
+final class Summary {
+  private static final String RULE = "_".repeat(65);
+  private static final String DOUBLE_RULE = "=".repeat(65);
+
+  private Summary() {}
+
+  static String of(Sequential model) {
+    StringBuilder s = new StringBuilder();
+    s.append("Model: \"").append(model.name()).append("\"\n").append(RULE).append('\n');
+    s.append(row("Layer (type)", "Output Shape", "Param #")).append(DOUBLE_RULE).append('\n');
+    long total = 0;
+    for (int i = 0; i < model.layers().size(); i++) {
+      Layer l = model.layers().get(i);
+      s.append(row(l.name() + " (" + l.kerasType() + ")", l.outputShape().withBatch(),
+          Long.toString(l.countParams())));
+      s.append(i == model.layers().size() - 1 ? DOUBLE_RULE : RULE).append('\n');
+      total += l.countParams();
+    }
+    s.append("Total params: ").append(String.format(Locale.ROOT, "%,d", total)).append('\n');
+    s.append("Trainable params: ").append(String.format(Locale.ROOT, "%,d", total)).append('\n');
+    s.append("Non-trainable params: 0\n").append(RULE).append('\n');
+    return s.toString();
+  }
+
+  private static String row(String layer, String shape, String params) {
+    return String.format(Locale.ROOT, "%-31s%-21s%s%n", layer, shape, params).replace("\r\n", "\n");
+  }
+}

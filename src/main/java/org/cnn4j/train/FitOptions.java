@@ -1,0 +1,111 @@
+package org.cnn4j.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cnn4j.data.Dataset;
+
+/**
+ * Settings of {@code Sequential.fit}, with Keras's names and defaults (except
+ * verbose, which is 0: a library prints nothing unless asked).
+ *
+ * <pre>{@code
+ * new FitOptions().batchSize(10).epochs(10).validationData(test).verbose(1)
+ * }</pre>
+ */
+public final class FitOptions {
+  private int batchSize = 32;
+  private int epochs = 1;
+  private int verbose;
+  private boolean shuffle = true;
+  private Long seed;
+  private Samples validation;
+  private double validationSplit;
+  private final List<Callback> callbacks = new ArrayList<>();
+
+  public FitOptions batchSize(int n) {
+    if (n < 1) throw new IllegalArgumentException("batch size must be positive, got " + n);
+    batchSize = n;
+    return this;
+  }
+
+  public FitOptions epochs(int n) {
+    if (n < 0) throw new IllegalArgumentException("epochs must be >= 0, got " + n);
+    epochs = n;
+    return this;
+  }
+
+  /** 0 silent, 1 progress bar on a terminal (one line per epoch otherwise), 2 one line per epoch. */
+  public FitOptions verbose(int level) {
+    if (level < 0 || level > 2) throw new IllegalArgumentException("verbose must be 0, 1 or 2, got " + level);
+    verbose = level;
+    return this;
+  }
+
+  /** Reshuffle the training samples before each epoch (default true). */
+  public FitOptions shuffle(boolean s) {
+    shuffle = s;
+    return this;
+  }
+
+  /** Seed of the shuffling (default: the model's seed). */
+  public FitOptions seed(long s) {
+    seed = s;
+    return this;
+  }
+
+  public FitOptions validationData(Dataset d) {
+    validation = Samples.of(d);
+    return this;
+  }
+
+  public FitOptions validationData(Samples s) {
+    validation = s;
+    return this;
+  }
+
+  /** Holds out the last fraction of the training data for validation, as Keras (before shuffling). */
+  public FitOptions validationSplit(double fraction) {
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new IllegalArgumentException("validation split must be in [0, 1), got " + fraction);
+    }
+    validationSplit = fraction;
+    return this;
+  }
+
+  public FitOptions callbacks(Callback... cs) {
+    callbacks.addAll(List.of(cs));
+    return this;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  public int epochs() {
+    return epochs;
+  }
+
+  public int verbose() {
+    return verbose;
+  }
+
+  public boolean shuffle() {
+    return shuffle;
+  }
+
+  public Long seed() {
+    return seed;
+  }
+
+  public Samples validation() {
+    return validation;
+  }
+
+  public double validationSplit() {
+    return validationSplit;
+  }
+
+  public List<Callback> callbacks() {
+    return List.copyOf(callbacks);
+  }
+}

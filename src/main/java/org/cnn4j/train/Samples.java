@@ -1,0 +1,153 @@
+package org.cnn4j.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.cnn4j.data.Dataset;
+import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.kernels.Kernels;
+import org.cnn4j.layers.Shape;
+
+/**
+ * Samples a model can train or predict on: writes any subset of them, as f32
+ * NHWC, straight into a plan's input memory. Internal API.
+ */
+public abstract class Samples {
+  private final Shape shape;
+  private final int[] labels;
+
+  Samples(Shape shape, int[] labels) {
+    this.shape = shape;
+    this.labels = labels;
+  }
+
+  public abstract int size();
+
+  public final Shape shape() {
+    return shape;
+  }
+
+  /** The labels, or null for unlabelled samples. */
+  public final int[] labels() {
+    return labels;
+  }
+
+  /** Class names when the data carries them, else null. */
+  public List<String> classNames() {
+    return null;
+  }
+
+  /** Writes samples order[from .. from+count) to dst as f32 NHWC. */
+  public abstract void gather(int[] order, int from, int count, long dst);
+
+  /** Samples [from, to) of this set, sharing its memory. */
+  public Samples slice(int from, int to) {
+    if (from < 0 || to > size() || from > to) {
+      throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of " + size() + " samples");
+    }
+    Samples base = this;
+    int[] sliceLabels = labels == null ? null : java.util.Arrays.copyOfRange(labels, from, to);
+    return new Samples(shape, sliceLabels) {
+      private int[] shifted = new int[0];
+
+      @Override
+      public int size() {
+        return to - from;
+      }
+
+      @Override
+      public List<String> classNames() {
+        return base.classNames();
+      }
+
+      @Override
+      public void gather(int[] order, int start, int count, long dst) {
+        if (shifted.length < count) shifted = new int[count];
+        for (int i = 0; i < count; i++) shifted[i] = order[start + i] + from;
+        base.gather(shifted, 0, count, dst);
+      }
+    };
+  }
+
+  /** uint8 NHWC images from a dataset, scaled by 1/255. */
+  public static Samples of(Dataset d) {
+    return new DatasetSamples(d);
+  }
+
+  /** float NHWC images (one sample per shape.size() floats) with optional labels. */
+  public static Samples of(float[] x, int[] y, Shape shape) {
+    return new FloatSamples(x, y, shape);
+  }
+
+  /** Wraps byte arrays in a dataset with class names "0".."classes-1". */
+  public static Dataset bytesDataset(byte[] x, int[] y, Shape shape, int classes) {
+    if (shape.rank() != 3) throw new IllegalArgumentException("byte images need a (h, w, c) model input");
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < classes; i++) names.add(Integer.toString(i));
+    return Dataset.of(x, y, shape.get(0), shape.get(1), shape.get(2), names);
+  }
+
+  private static final class DatasetSamples extends Samples {
+    private final Dataset data;
+    private IntPointer indices = new IntPointer(0L);
+
+    DatasetSamples(Dataset d) {
+      super(Shape.of(d.height(), d.width(), d.channels()), d.labels());
+      this.data = d;
+    }
+
+    @Override
+    public int size() {
+      return data.size();
+    }
+
+    @Override
+    public List<String> classNames() {
+      return data.classNames();
+    }
+
+    @Override
+    public void gather(int[] order, int from, int count, long dst) {
+      if (indices.capacity() < count) {
+        indices.close();
+        indices = new IntPointer((long) count);
+      }
+      indices.put(order, from, count);
+      Kernels.gatherBytesToFloat(data.address(), indices.address(), count, data.imageBytes(), data.channels(), dst,
+          1f / 255f, 0, 0);
+    }
+  }
+
+  private static final class FloatSamples extends Samples {
+    private final float[] x;
+    private final int sampleFloats;
+
+    FloatSamples(float[] x, int[] y, Shape shape) {
+      super(shape, y);
+      this.x = x;
+      this.sampleFloats = (int) shape.size();
+      if (x.length % sampleFloats != 0) {
+        throw new IllegalArgumentException("x has " + x.length + " floats, not a multiple of one sample "
+            + shape + " (" + sampleFloats + " floats)");
+      }
+      if (y != null && y.length != x.length / sampleFloats) {
+        throw new IllegalArgumentException("x holds " + x.length / sampleFloats + " samples of shape " + shape
+            + " but y has " + y.length + " labels");
+      }
+    }
+
+    @Override
+    public int size() {
+      return x.length / sampleFloats;
+    }
+
+    @Override
+    public void gather(int[] order, int from, int count, long dst) {
+      FloatPointer out = new FloatPointer(Tensor.at(dst));
+      for (int i = 0; i < count; i++) {
+        out.position((long) i * sampleFloats).put(x, order[from + i] * sampleFloats, sampleFloats);
+      }
+    }
+  }
+}
