@@ -45,10 +45,10 @@ public final class SyntheticShapes {
     // Difficulty knobs: luminance contrast between foreground and background (0..255), the
     // brightness change per pixel of the gradient, the noise standard deviation, and how often a
     // distractor blob appears.
-    private static final double MIN_CONTRAST = 40;
+    private static final double MIN_CONTRAST = 50;
     private static final double MAX_GRADIENT = 1.0;
     private static final double MIN_NOISE = 4;
-    private static final double MAX_NOISE = 18;
+    private static final double MAX_NOISE = 14;
     private static final double DISTRACTOR_PROBABILITY = 0.5;
 
     private static final double TILT = Math.toRadians(10);

@@ -99,7 +99,14 @@ public final class ParameterArena implements AutoCloseable {
   /** The parameter's values in Keras's layout. */
   public float[] get(Parameter p) {
     float[] plain = new float[(int) p.size()];
-    transfer(p, plain, false);
+    transfer(p, plain, false, weightAddress(p));
+    return toKerasOrder(p, plain);
+  }
+
+  /** The parameter's last gradient in Keras's layout. */
+  public float[] getGradient(Parameter p) {
+    float[] plain = new float[(int) p.size()];
+    transfer(p, plain, false, gradientAddress(p));
     return toKerasOrder(p, plain);
   }
 
@@ -109,15 +116,15 @@ public final class ParameterArena implements AutoCloseable {
       throw new IllegalArgumentException(p.name() + ": expected " + p.size() + " values for shape "
           + java.util.Arrays.toString(p.kerasShape()) + ", got " + keras.length);
     }
-    transfer(p, fromKerasOrder(p, keras), true);
+    transfer(p, fromKerasOrder(p, keras), true, weightAddress(p));
   }
 
-  private void transfer(Parameter p, float[] plain, boolean toArena) {
+  private void transfer(Parameter p, float[] plain, boolean toArena, long arenaAddress) {
     try (PointerScope scope = new PointerScope();
         FloatPointer buffer = new FloatPointer(plain.length)) {
       if (toArena) buffer.put(plain);
       memory user = new memory(Dnnl.desc(p.dnnlDims(), p.plainTag()), Dnnl.engine(), buffer);
-      memory arena = new memory(p.layoutDesc(), Dnnl.engine(), Tensor.at(weightAddress(p)));
+      memory arena = new memory(p.layoutDesc(), Dnnl.engine(), Tensor.at(arenaAddress));
       memory src = toArena ? user : arena;
       memory dst = toArena ? arena : user;
       new reorder(src, dst).execute(Dnnl.stream(), src, dst);

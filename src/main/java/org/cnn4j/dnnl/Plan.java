@@ -21,12 +21,13 @@ public final class Plan implements AutoCloseable {
   private final Tensor input;
   private final Tensor output;
   private final Tensor outputGradient;
+  private final Tensor inputGradient;
   private final IntPointer labels;
   private final List<Map.Entry<String, Tensor>> layerOutputs;
   private final PointerScope scope;
 
   Plan(int batch, boolean training, List<Step> forward, List<Step> backward, Tensor input,
-      Tensor output, Tensor outputGradient, IntPointer labels, List<Map.Entry<String, Tensor>> layerOutputs,
+      Tensor output, Tensor outputGradient, Tensor inputGradient, IntPointer labels, List<Map.Entry<String, Tensor>> layerOutputs,
       PointerScope scope) {
     this.batch = batch;
     this.training = training;
@@ -35,6 +36,7 @@ public final class Plan implements AutoCloseable {
     this.input = input;
     this.output = output;
     this.outputGradient = outputGradient;
+    this.inputGradient = inputGradient;
     this.labels = labels;
     this.layerOutputs = List.copyOf(layerOutputs);
     this.scope = scope;
@@ -75,6 +77,11 @@ public final class Plan implements AutoCloseable {
   /** Where the loss writes its gradient w.r.t. the output (null for inference plans). */
   public Tensor outputGradient() {
     return outputGradient;
+  }
+
+  /** The gradient w.r.t. the input (NHWC), when the plan was built to compute it, else null. */
+  public Tensor inputGradient() {
+    return inputGradient;
   }
 
   /** A buffer of {@code batch} int32 labels. */

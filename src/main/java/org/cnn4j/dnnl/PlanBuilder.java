@@ -46,6 +46,7 @@ public final class PlanBuilder {
   private int layerIndex = -1;
   private int layerCount;
   private boolean lossFusesSoftmax;
+  private boolean inputGradient;
   private Tensor current;
   private final List<Map.Entry<String, Tensor>> layerOutputs = new ArrayList<>();
   private final Tensor input;
@@ -88,9 +89,17 @@ public final class PlanBuilder {
     return layer;
   }
 
-  /** True while planning the first layer: nothing needs the gradient of the model's input. */
+  /**
+   * True while planning the first layer of a plan that does not need the
+   * gradient w.r.t. the model's input, so that its backward-data can be skipped.
+   */
   public boolean firstLayer() {
-    return layerIndex == 0;
+    return layerIndex == 0 && !inputGradient;
+  }
+
+  /** Also compute the gradient w.r.t. the model's input (for tests and saliency). */
+  public void inputGradient(boolean wanted) {
+    this.inputGradient = wanted;
   }
 
   public boolean lastLayer() {
@@ -244,11 +253,16 @@ public final class PlanBuilder {
         outputGradient = Tensor.allocate(plainOutput);
         current = outputGradient;
         while (!backwardBuilders.isEmpty()) backwardBuilders.pop().run();
+        if (inputGradient) {
+          layer = "input";
+          current = as(current, input.desc(), "reorder input gradient");
+        }
       }
       if (!arena.allocated()) arena.allocate(seed);
       bindings.forEach(Runnable::run);
       IntPointer labels = new IntPointer(Math.max(batch, 1));
-      Plan plan = new Plan(batch, training, forward, backward, input, output, outputGradient, labels,
+      Tensor inputGrad = training && inputGradient ? current : null;
+      Plan plan = new Plan(batch, training, forward, backward, input, output, outputGradient, inputGrad, labels,
           layerOutputs, scope);
       ok = true;
       return plan;

@@ -231,6 +231,14 @@ public final class Sequential implements AutoCloseable {
     for (int i = 0; i < weights.size(); i++) a.set(a.parameters().get(i), weights.get(i));
   }
 
+  /** Gradients of the last training step, in {@link #getWeights()} order and layouts. */
+  public List<float[]> getGradients() {
+    ParameterArena a = arena();
+    List<float[]> out = new ArrayList<>();
+    for (Parameter p : a.parameters()) out.add(a.getGradient(p));
+    return out;
+  }
+
   /** Names of the weight tensors, e.g. "conv2d/kernel", in {@link #getWeights()} order. */
   public List<String> weightNames() {
     List<String> out = new ArrayList<>();
@@ -243,19 +251,28 @@ public final class Sequential implements AutoCloseable {
    * for the trainer and the benchmark harness.
    */
   public Plan plan(int batch, boolean training) {
+    return plan(batch, training, false);
+  }
+
+  /**
+   * Like {@link #plan(int, boolean)}; with {@code inputGradient} a training plan
+   * also computes the gradient w.r.t. the model's input. Internal API.
+   */
+  public Plan plan(int batch, boolean training, boolean inputGradient) {
     requireOpen();
     requireBuilt();
+    if (batch < 1) throw new IllegalArgumentException("batch size must be positive, got " + batch);
     if (training && loss == null) throw new IllegalStateException("call compile() before fit()");
-    long key = (long) batch << 1 | (training ? 1 : 0);
+    long key = (long) batch << 2 | (training ? 1 : 0) | (inputGradient ? 2 : 0);
     Plan plan = plans.get(key);
     if (plan == null) {
-      plan = buildPlan(batch, training);
+      plan = buildPlan(batch, training, inputGradient);
       plans.put(key, plan);
     }
     return plan;
   }
 
-  private Plan buildPlan(int batch, boolean training) {
+  private Plan buildPlan(int batch, boolean training, boolean inputGradient) {
     if (arena == null) {
       List<Parameter> params = new ArrayList<>();
       for (Layer l : layers) params.addAll(l.parameters());
@@ -266,6 +283,7 @@ public final class Sequential implements AutoCloseable {
         counter);
     try {
       b.lossFusesSoftmax(loss != null && fusesSoftmax(loss));
+      b.inputGradient(inputGradient);
       for (int i = 0; i < layers.size(); i++) {
         b.beginLayer(layers.get(i).name(), i, layers.size());
         layers.get(i).plan(b);
