@@ -51,7 +51,11 @@ public final class SyntheticShapes {
     private static final double MAX_NOISE = 14;
     private static final double DISTRACTOR_PROBABILITY = 0.5;
 
+    // Textures and stripes lean by up to TILT, shapes by up to SHAPE_TILT, so that a square is
+    // not a diamond and a triangle points up or down: rotation invariance would need far more
+    // data than a one-minute run sees.
     private static final double TILT = Math.toRadians(10);
+    private static final double SHAPE_TILT = Math.toRadians(15);
 
     private SyntheticShapes() {
     }
@@ -183,7 +187,7 @@ public final class SyntheticShapes {
 
     private static Mask square(SplittableRandom r) {
         double half = uniform(r, 4.5, 9.5);
-        Frame f = new Frame(centre(r, half * 1.2), centre(r, half * 1.2), uniform(r, 0, Math.PI / 2));
+        Frame f = new Frame(centre(r, half * 1.2), centre(r, half * 1.2), uniform(r, -SHAPE_TILT, SHAPE_TILT));
         return (x, y) -> Math.abs(f.u(x, y)) <= half && Math.abs(f.v(x, y)) <= half;
     }
 
@@ -193,7 +197,8 @@ public final class SyntheticShapes {
         double outer = uniform(r, 7.5, 13.5);
         double cx = centre(r, outer * 0.8);
         double cy = centre(r, outer * 0.8);
-        double turn = uniform(r, 0, 2 * Math.PI / 3);
+        // The first vertex points up (-y) or down.
+        double turn = (r.nextBoolean() ? -Math.PI / 2 : Math.PI / 2) + uniform(r, -SHAPE_TILT, SHAPE_TILT);
         double[] nx = new double[3];
         double[] ny = new double[3];
         for (int k = 0; k < 3; k++) {

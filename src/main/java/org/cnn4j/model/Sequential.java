@@ -320,10 +320,14 @@ public final class Sequential implements AutoCloseable {
     return ActivationFunction.LINEAR;
   }
 
-  /** The parameter arena (allocating it, with a small plan, if the model has not run yet). Internal API. */
+  /**
+   * The parameter arena. If the model has not run yet, a plan of batch 32
+   * (training if compiled) lays it out; fit's own first plan does otherwise.
+   * Internal API.
+   */
   public ParameterArena arena() {
     requireBuilt();
-    if (arena == null || !arena.allocated()) plan(1, false);
+    if (arena == null || !arena.allocated()) plan(32, loss != null);
     return arena;
   }
 

@@ -44,8 +44,8 @@ class DenseTest {
   @CsvSource({"32", "3", "16"})
   void flattenThenDenseUsesKerasOrder(int c) {
     SplittableRandom r = new SplittableRandom(c);
-    int n = 3;
-    int h = 4;
+    int n = 10;
+    int h = 6;
     int w = 5;
     int f = c;
     int units = 6;
@@ -59,9 +59,10 @@ class DenseTest {
     try (Sequential m = new Sequential()) {
       m.add(new Conv2D(f, 3).padding("same").inputShape(h, w, c)).add(new Flatten()).add(new Dense(units));
       m.compile(new SGD(), new SparseCategoricalCrossentropy(true));
+      // The training plan comes first so that it, not an inference plan, fixes the layouts.
+      Plan p = m.plan(n, true, true);
       m.setWeights(List.of(convKernel, convBias, kernel, bias));
       assertClose(kernel, m.getWeights().get(2), 0, "weights round trip");
-      Plan p = m.plan(n, true, true);
       p.input().write(x);
       p.forward();
       float[] z = org.cnn4j.testing.NaiveConv.conv2d(x, n, h, w, c, convKernel, 3, 3, f, convBias, 1, 1, "same");
