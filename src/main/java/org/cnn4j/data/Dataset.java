@@ -1,6 +1,5 @@
 package org.cnn4j.data;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import org.bytedeco.javacpp.BytePointer;
@@ -11,15 +10,14 @@ import org.bytedeco.javacpp.Pointer;
  * {@code int} labels and the class names. CIFAR-10 takes 184 MB this way instead of 737 MB of
  * floats; batches are converted to float only when they are fed to the model.
  *
- * <p>The dataset that allocated the memory owns it and frees it in {@link #close()}; the garbage
- * collector is never relied upon. {@link #subset} and {@link #split} return views that share the
- * owner's memory: closing a view frees nothing, and a view cannot be used once its owner is closed.
+ * <p>The dataset that allocated the memory owns it and frees it in {@link #close()}, never the
+ * garbage collector. {@link #subset} and {@link #split} return views sharing the owner's memory:
+ * closing a view frees nothing, and a view is unusable once its owner is closed.
  *
  * <pre>{@code
- * try (Dataset all = Cifar10Reader.read(dir).train()) {
- *     Dataset[] parts = all.split(0.2);   // parts[0]: first 80 %, parts[1]: last 20 %
- *     byte[] pixels = new byte[(int) all.imageBytes()];
- *     all.copyImage(0, pixels);           // HWC bytes of image 0
+ * try (Dataset all = Dataset.of(pixelsNhwc, labels, 32, 32, 3, List.of("cat", "dog"))) {
+ *     Dataset[] parts = all.split(0.2);   // views: parts[0] the first 80 %, parts[1] the last 20 %
+ *     byte[] image = all.image(0);        // HWC bytes of image 0
  * }
  * }</pre>
  *
@@ -29,49 +27,37 @@ import org.bytedeco.javacpp.Pointer;
  */
 public final class Dataset implements AutoCloseable {
     private final Dataset owner; // this for the owner, the owner for views
-    private final BytePointer storage; // allocated by the owner, shared by its views
+    private final NativeBytes storage; // allocated by the owner, shared by its views
     private final int[] labels; // shared by the owner and its views
     private final int first; // index in storage and labels of this dataset's image 0
     private final int size;
-    private final int height;
-    private final int width;
-    private final int channels;
-    private final List<String> classNames;
+    private final DatasetSpec spec;
     private volatile boolean closed;
 
-    private Dataset(Dataset owner, BytePointer storage, int[] labels, int first, int size,
-            int height, int width, int channels, List<String> classNames) {
+    private Dataset(Dataset owner, NativeBytes storage, int[] labels, int first, int size, DatasetSpec spec) {
         this.owner = owner == null ? this : owner;
         this.storage = storage;
         this.labels = labels;
         this.first = first;
         this.size = size;
-        this.height = height;
-        this.width = width;
-        this.channels = channels;
-        this.classNames = classNames;
+        this.spec = spec;
     }
 
     /**
-     * Copies in-memory arrays into a new dataset.
-     *
-     * @param imagesNhwc {@code labels.length * height * width * channels} bytes, image after image,
-     *     each image row after row, each pixel its channels in order
-     * @param labels one label per image, each in {@code [0, classNames.size())}
-     * @param classNames the name of each label value
+     * Copies in-memory arrays into a new dataset: {@code imagesNhwc} holds
+     * {@code labels.length * height * width * channels} bytes, and each label indexes {@code classNames}.
      */
     public static Dataset of(byte[] imagesNhwc, int[] labels, int height, int width, int channels,
             List<String> classNames) {
         Objects.requireNonNull(imagesNhwc, "imagesNhwc");
         Objects.requireNonNull(labels, "labels");
-        checkShape(labels.length, height, width, channels);
         long expected = (long) labels.length * height * width * channels;
         if (imagesNhwc.length != expected) {
             throw new IllegalArgumentException("imagesNhwc has " + imagesNhwc.length + " bytes, expected "
                     + expected + " = " + labels.length + " labels x " + height + "x" + width + "x"
                     + channels);
         }
-        Dataset dataset = allocate(labels.length, height, width, channels, classNames);
+        Dataset dataset = allocate(labels.length, height, width, channels, classNames, false);
         try {
             for (int i = 0; i < labels.length; i++) {
                 dataset.setLabel(i, labels[i]);
@@ -84,23 +70,24 @@ public final class Dataset implements AutoCloseable {
         }
     }
 
-    /**
-     * Allocates a dataset of {@code size} black images with label 0, for readers that fill it in
-     * place with {@link #setImage} and {@link #setLabel}.
-     */
+    /** A dataset of {@code size} black images labelled 0, to fill with setImage and setLabel. */
     public static Dataset allocate(int size, int height, int width, int channels,
             List<String> classNames) {
-        checkShape(size, height, width, channels);
-        List<String> names = checkClassNames(classNames);
-        long bytes = (long) size * height * width * channels;
-        BytePointer storage = new BytePointer(Math.max(1, bytes)); // JavaCPP refuses size 0
-        Pointer.memset(storage, 0, storage.capacity());
-        return new Dataset(null, storage, new int[size], 0, size, height, width, channels, names);
+        return allocate(size, height, width, channels, classNames, true);
     }
 
-    /**
-     * Joins datasets of the same image shape and class names into a new one, in argument order.
-     */
+    /** As the public allocate; {@code cleared = false} skips zeroing for readers that fill every byte. */
+    static Dataset allocate(int size, int height, int width, int channels, List<String> classNames,
+            boolean cleared) {
+        DatasetSpec spec = new DatasetSpec(height, width, channels, classNames);
+        if (size < 0) {
+            throw new IllegalArgumentException("size " + size + ", expected 0 or more images");
+        }
+        NativeBytes storage = NativeBytes.allocate((long) size * spec.imageBytes(), cleared);
+        return new Dataset(null, storage, new int[size], 0, size, spec);
+    }
+
+    /** Copies datasets of one image shape and class names into a new one, in argument order. */
     public static Dataset concat(Dataset... parts) {
         if (parts.length == 0) {
             throw new IllegalArgumentException("concat needs at least one dataset, received none");
@@ -109,18 +96,16 @@ public final class Dataset implements AutoCloseable {
         long total = 0;
         for (Dataset part : parts) {
             part.checkOpen();
-            if (part.height != head.height || part.width != head.width || part.channels != head.channels
-                    || !part.classNames.equals(head.classNames)) {
+            if (!part.spec.equals(head.spec)) {
                 throw new IllegalArgumentException("concat needs equal image shapes and class names: "
                         + head + " versus " + part);
             }
             total += part.size;
         }
         if (total > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("concat would hold " + total + " images, at most "
-                    + Integer.MAX_VALUE + " are supported");
+            throw new IllegalArgumentException("concat would hold " + total + " images, at most 2^31-1");
         }
-        Dataset joined = allocate((int) total, head.height, head.width, head.channels, head.classNames);
+        Dataset joined = allocate((int) total, head.height(), head.width(), head.channels(), head.classNames(), false);
         int next = 0;
         for (Dataset part : parts) {
             Pointer.memcpy(joined.view(next, part.size), part.images(), part.size * part.imageBytes());
@@ -137,32 +122,32 @@ public final class Dataset implements AutoCloseable {
 
     /** Image height in pixels. */
     public int height() {
-        return height;
+        return spec.height();
     }
 
     /** Image width in pixels. */
     public int width() {
-        return width;
+        return spec.width();
     }
 
     /** Channels per pixel: 3 for RGB, 1 for grayscale. */
     public int channels() {
-        return channels;
+        return spec.channels();
     }
 
     /** Number of classes, which bounds every label. */
     public int numClasses() {
-        return classNames.size();
+        return spec.classNames().size();
     }
 
     /** The class names, indexed by label. */
     public List<String> classNames() {
-        return classNames;
+        return spec.classNames();
     }
 
     /** Bytes per image: height * width * channels. */
     public long imageBytes() {
-        return (long) height * width * channels;
+        return spec.imageBytes();
     }
 
     /** The label of image {@code i}. */
@@ -185,10 +170,7 @@ public final class Dataset implements AutoCloseable {
         return storage.address() + first * imageBytes();
     }
 
-    /**
-     * A pointer to image 0 spanning all images of this dataset. It does not own the memory: closing
-     * it frees nothing, and it is invalid once the owning dataset is closed.
-     */
+    /** A pointer to image 0 spanning all images; it owns nothing and dies with the owner's close. */
     public BytePointer images() {
         checkOpen();
         return view(0, size);
@@ -216,7 +198,7 @@ public final class Dataset implements AutoCloseable {
         checkIndex(index);
         if (pixelsHwc.length != imageBytes()) {
             throw new IllegalArgumentException("image " + index + " has " + pixelsHwc.length
-                    + " bytes, expected " + height + "x" + width + "x" + channels + " = " + imageBytes());
+                    + " bytes, expected " + spec + ": " + imageBytes());
         }
         view(index, 1).put(pixelsHwc, 0, pixelsHwc.length);
     }
@@ -224,9 +206,9 @@ public final class Dataset implements AutoCloseable {
     /** Sets the label of image {@code index}; it must lie in {@code [0, numClasses())}. */
     public void setLabel(int index, int label) {
         checkIndex(index);
-        if (label < 0 || label >= classNames.size()) {
+        if (label < 0 || label >= numClasses()) {
             throw new IllegalArgumentException("label " + label + " of image " + index
-                    + " is out of range, expected 0 to " + (classNames.size() - 1));
+                    + " is out of range, expected 0 to " + (numClasses() - 1));
         }
         labels[first + index] = label;
     }
@@ -238,15 +220,12 @@ public final class Dataset implements AutoCloseable {
             throw new IndexOutOfBoundsException("subset(" + from + ", " + to + ") of a dataset of "
                     + size + " images, expected 0 <= from <= to <= " + size);
         }
-        return new Dataset(owner, storage, labels, first + from, to - from, height, width, channels,
-                classNames);
+        return new Dataset(owner, storage, labels, first + from, to - from, spec);
     }
 
     /**
-     * Splits off the last {@code validationFraction} of the images as validation data, the way
-     * Keras's {@code validation_split} does (before any shuffling).
-     *
-     * @return {@code {train, validation}}, both views of this dataset
+     * {@code {train, validation}} views, validation being the last {@code validationFraction} of the
+     * images, as Keras's {@code validation_split} takes it (before any shuffling).
      */
     public Dataset[] split(double validationFraction) {
         checkOpen();
@@ -266,14 +245,13 @@ public final class Dataset implements AutoCloseable {
         }
         closed = true;
         if (owner == this) {
-            storage.deallocate();
+            storage.free();
         }
     }
 
     @Override
     public String toString() {
-        return "Dataset[" + size + " images " + height + "x" + width + "x" + channels + ", "
-                + classNames.size() + " classes" + (closed ? ", closed" : "") + "]";
+        return "Dataset[" + size + " images " + spec + (closed ? ", closed" : "") + "]";
     }
 
     /** Writes raw bytes at a byte offset from image 0, for readers that copy whole blocks. */
@@ -283,11 +261,11 @@ public final class Dataset implements AutoCloseable {
             throw new IndexOutOfBoundsException("putBytes at " + byteOffset + " of " + length
                     + " bytes, dataset holds " + size * imageBytes());
         }
-        new NativeView(address() + byteOffset, length).put(src, offset, length);
+        storage.view(first * imageBytes() + byteOffset, length).put(src, offset, length);
     }
 
     private BytePointer view(int index, int count) {
-        return new NativeView(address() + index * imageBytes(), count * imageBytes());
+        return storage.view((first + (long) index) * imageBytes(), count * imageBytes());
     }
 
     private void checkOpen() {
@@ -303,38 +281,6 @@ public final class Dataset implements AutoCloseable {
         checkOpen();
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("image index " + i + ", expected 0 to " + (size - 1));
-        }
-    }
-
-    private static void checkShape(int size, int height, int width, int channels) {
-        if (size < 0 || height <= 0 || width <= 0 || channels <= 0) {
-            throw new IllegalArgumentException("size " + size + ", height " + height + ", width " + width
-                    + ", channels " + channels + ": expected size >= 0 and positive image dimensions");
-        }
-        if ((long) height * width * channels > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("one image of " + height + "x" + width + "x" + channels
-                    + " exceeds " + Integer.MAX_VALUE + " bytes");
-        }
-    }
-
-    private static List<String> checkClassNames(List<String> classNames) {
-        Objects.requireNonNull(classNames, "classNames");
-        List<String> names = List.copyOf(classNames); // also rejects null names
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("classNames is empty, expected at least one class");
-        }
-        if (new HashSet<>(names).size() != names.size()) {
-            throw new IllegalArgumentException("classNames has duplicates: " + names);
-        }
-        return names;
-    }
-
-    /** A non-owning pointer into the storage: no deallocator, so closing it frees nothing. */
-    private static final class NativeView extends BytePointer {
-        NativeView(long address, long capacity) {
-            this.address = address;
-            this.limit = capacity;
-            this.capacity = capacity;
         }
     }
 }

@@ -177,7 +177,7 @@ public final class Sequential implements AutoCloseable {
 
   /** Trains on NHWC float images (already scaled as the model expects) with integer labels. */
   public History fit(float[] x, int[] y, FitOptions options) {
-    return Trainer.fit(this, Samples.of(x, y, requireInput()), options);
+    return Trainer.fit(this, samples(x, y), options);
   }
 
   /** Trains on NHWC uint8 images, scaled by 1/255, with integer labels. */
@@ -192,12 +192,12 @@ public final class Sequential implements AutoCloseable {
   }
 
   public Evaluation evaluate(float[] x, int[] y, int batchSize) {
-    return Trainer.evaluate(this, Samples.of(x, y, requireInput()), batchSize);
+    return Trainer.evaluate(this, samples(x, y), batchSize);
   }
 
   /** The model's outputs (class probabilities for a softmax model), one row per sample. */
   public float[][] predict(float[] x, int batchSize) {
-    return Trainer.predict(this, Samples.of(x, null, requireInput()), batchSize);
+    return Trainer.predict(this, samples(x, null), batchSize);
   }
 
   public float[][] predict(Dataset data, int batchSize) {
@@ -340,6 +340,17 @@ public final class Sequential implements AutoCloseable {
   public int outputUnits() {
     Shape out = outputShape();
     return out.get(out.rank() - 1);
+  }
+
+  /** Float samples shaped like the model's input, checked with a message naming the first layer. */
+  private Samples samples(float[] x, int[] y) {
+    Shape in = requireInput();
+    long per = in.size();
+    if (x.length % per != 0) {
+      throw new IllegalArgumentException("x has " + x.length + " floats, not a whole number of samples of shape "
+          + in + " (" + per + " floats each) that the first layer '" + layers.get(0).name() + "' expects");
+    }
+    return Samples.of(x, y, in);
   }
 
   private Shape requireInput() {
