@@ -19,114 +19,114 @@ import java.util.Set;
  */
 final class CifarFiles {
 
-    /**
-     * One file of the release: {@code location} names it in messages; its content is either on
-     * disk ({@code file}, streamed when converted) or already in memory ({@code bytes}).
-     */
-    record Source(String location, long size, Path file, byte[] bytes) {
-        static Source onDisk(Path file) {
-            try {
-                return new Source(file.toString(), Files.size(file), file, null);
-            } catch (IOException e) {
-                throw new DatasetException("cannot read " + file + ": " + e, e);
-            }
-        }
-
-        InputStream open() throws IOException {
-            return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
-        }
-
-        String text() {
-            try (InputStream in = open()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new DatasetException("cannot read " + location + ": " + e, e);
-            }
-        }
+  /**
+   * One file of the release: {@code location} names it in messages; its content is either on
+   * disk ({@code file}, streamed when converted) or already in memory ({@code bytes}).
+   */
+  record Source(String location, long size, Path file, byte[] bytes) {
+    static Source onDisk(Path file) {
+      try {
+        return new Source(file.toString(), Files.size(file), file, null);
+      } catch (IOException e) {
+        throw new DatasetException("cannot read " + file + ": " + e, e);
+      }
     }
 
-    private final Map<String, Source> byName;
-
-    private CifarFiles(Map<String, Source> byName) {
-        this.byName = byName;
+    InputStream open() throws IOException {
+      return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
     }
 
-    /**
-     * Loads the {@code required} and, when present, the {@code optional} files by base name.
-     *
-     * @param source a folder, or a {@code .tar}/{@code .tar.gz} archive
-     * @param subfolder where the release keeps its files when {@code source} is the parent folder
-     */
-    static CifarFiles load(Path source, String subfolder, List<String> required, List<String> optional) {
-        if (Files.isDirectory(source)) {
-            return fromFolder(source, subfolder, required, optional);
-        }
-        if (Files.isRegularFile(source)) {
-            return fromArchive(source, required, optional);
-        }
-        throw new DatasetException(source + " does not exist; expected a folder holding " + required
-                + " or the archive they came in");
+    String text() {
+      try (InputStream in = open()) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new DatasetException("cannot read " + location + ": " + e, e);
+      }
     }
+  }
 
-    /** The file, or null if an optional one was absent. */
-    Source get(String name) {
-        return byName.get(name);
-    }
+  private final Map<String, Source> byName;
 
-    /** The non-blank lines of a text file, such as the class names in batches.meta.txt. */
-    static List<String> lines(Source file) {
-        List<String> lines = new ArrayList<>();
-        for (String line : file.text().split("\r?\n")) {
-            if (!line.isBlank()) {
-                lines.add(line.strip());
-            }
-        }
-        return lines;
-    }
+  private CifarFiles(Map<String, Source> byName) {
+    this.byName = byName;
+  }
 
-    private static CifarFiles fromFolder(Path folder, String subfolder, List<String> required,
-            List<String> optional) {
-        Path dir = folder;
-        if (!Files.exists(folder.resolve(required.get(0))) && Files.isDirectory(folder.resolve(subfolder))) {
-            dir = folder.resolve(subfolder);
-        }
-        Map<String, Source> byName = new HashMap<>();
-        List<String> names = new ArrayList<>(required);
-        names.addAll(optional);
-        for (String name : names) {
-            Path file = dir.resolve(name);
-            if (!Files.isRegularFile(file)) {
-                if (required.contains(name)) {
-                    throw new DatasetException("missing " + file + "; expected the files " + required
-                            + " in " + folder + " or in its subfolder " + subfolder);
-                }
-                continue;
-            }
-            byName.put(name, Source.onDisk(file));
-        }
-        return new CifarFiles(byName);
+  /**
+   * Loads the {@code required} and, when present, the {@code optional} files by base name.
+   *
+   * @param source a folder, or a {@code .tar}/{@code .tar.gz} archive
+   * @param subfolder where the release keeps its files when {@code source} is the parent folder
+   */
+  static CifarFiles load(Path source, String subfolder, List<String> required, List<String> optional) {
+    if (Files.isDirectory(source)) {
+      return fromFolder(source, subfolder, required, optional);
     }
+    if (Files.isRegularFile(source)) {
+      return fromArchive(source, required, optional);
+    }
+    throw new DatasetException(source + " does not exist; expected a folder holding " + required
+        + " or the archive they came in");
+  }
 
-    private static CifarFiles fromArchive(Path archive, List<String> required, List<String> optional) {
-        Set<String> wanted = new HashSet<>(required);
-        wanted.addAll(optional);
-        Map<String, Source> byName = new HashMap<>();
-        try (TarReader tar = TarReader.open(archive)) {
-            for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
-                String baseName = entry.name().substring(entry.name().lastIndexOf('/') + 1);
-                if (entry.isFile() && wanted.contains(baseName) && !byName.containsKey(baseName)) {
-                    byte[] bytes = tar.readContent(); // entries come in any order: keep them until all are seen
-                    byName.put(baseName, new Source(archive + "!" + entry.name(), bytes.length, null, bytes));
-                }
-            }
-        } catch (IOException e) {
-            throw new DatasetException("cannot read archive " + archive + ": " + e.getMessage(), e);
-        }
-        List<String> missing = new ArrayList<>(required);
-        missing.removeAll(byName.keySet());
-        if (!missing.isEmpty()) {
-            throw new DatasetException("archive " + archive + " lacks " + missing + "; expected " + required);
-        }
-        return new CifarFiles(byName);
+  /** The file, or null if an optional one was absent. */
+  Source get(String name) {
+    return byName.get(name);
+  }
+
+  /** The non-blank lines of a text file, such as the class names in batches.meta.txt. */
+  static List<String> lines(Source file) {
+    List<String> lines = new ArrayList<>();
+    for (String line : file.text().split("\r?\n")) {
+      if (!line.isBlank()) {
+        lines.add(line.strip());
+      }
     }
+    return lines;
+  }
+
+  private static CifarFiles fromFolder(Path folder, String subfolder, List<String> required,
+      List<String> optional) {
+    Path dir = folder;
+    if (!Files.exists(folder.resolve(required.get(0))) && Files.isDirectory(folder.resolve(subfolder))) {
+      dir = folder.resolve(subfolder);
+    }
+    Map<String, Source> byName = new HashMap<>();
+    List<String> names = new ArrayList<>(required);
+    names.addAll(optional);
+    for (String name : names) {
+      Path file = dir.resolve(name);
+      if (!Files.isRegularFile(file)) {
+        if (required.contains(name)) {
+          throw new DatasetException("missing " + file + "; expected the files " + required
+              + " in " + folder + " or in its subfolder " + subfolder);
+        }
+        continue;
+      }
+      byName.put(name, Source.onDisk(file));
+    }
+    return new CifarFiles(byName);
+  }
+
+  private static CifarFiles fromArchive(Path archive, List<String> required, List<String> optional) {
+    Set<String> wanted = new HashSet<>(required);
+    wanted.addAll(optional);
+    Map<String, Source> byName = new HashMap<>();
+    try (TarReader tar = TarReader.open(archive)) {
+      for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
+        String baseName = entry.name().substring(entry.name().lastIndexOf('/') + 1);
+        if (entry.isFile() && wanted.contains(baseName) && !byName.containsKey(baseName)) {
+          byte[] bytes = tar.readContent(); // entries come in any order: keep them until all are seen
+          byName.put(baseName, new Source(archive + "!" + entry.name(), bytes.length, null, bytes));
+        }
+      }
+    } catch (IOException e) {
+      throw new DatasetException("cannot read archive " + archive + ": " + e.getMessage(), e);
+    }
+    List<String> missing = new ArrayList<>(required);
+    missing.removeAll(byName.keySet());
+    if (!missing.isEmpty()) {
+      throw new DatasetException("archive " + archive + " lacks " + missing + "; expected " + required);
+    }
+    return new CifarFiles(byName);
+  }
 }

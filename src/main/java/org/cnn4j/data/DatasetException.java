@@ -8,16 +8,16 @@ package org.cnn4j.data;
  */
 public class DatasetException extends RuntimeException {
 
-    /** @param message names the file, the position in it, and expected versus received */
-    public DatasetException(String message) {
-        super(message);
-    }
+  /** @param message names the file, the position in it, and expected versus received */
+  public DatasetException(String message) {
+    super(message);
+  }
 
-    /**
-     * @param message names the file, the position in it, and expected versus received
-     * @param cause the underlying I/O or decoding error
-     */
-    public DatasetException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  /**
+   * @param message names the file, the position in it, and expected versus received
+   * @param cause the underlying I/O or decoding error
+   */
+  public DatasetException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

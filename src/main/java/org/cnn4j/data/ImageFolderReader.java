@@ -34,221 +34,221 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class ImageFolderReader {
-    /** The channels to produce, whatever the files hold. */
-    public enum ColorMode {
-        /** 3 channels, red, green, blue; alpha is dropped and gray is repeated. */
-        RGB,
-        /** 1 channel; color is converted with the ITU-R 601 luma weights. */
-        GRAYSCALE
+  /** The channels to produce, whatever the files hold. */
+  public enum ColorMode {
+    /** 3 channels, red, green, blue; alpha is dropped and gray is repeated. */
+    RGB,
+    /** 1 channel; color is converted with the ITU-R 601 luma weights. */
+    GRAYSCALE
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(ImageFolderReader.class);
+  private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
+  private static final int CHUNK = 256; // images per decoding task
+
+  private ImageFolderReader() {
+  }
+
+  /** Reads RGB images that all have the same size. */
+  public static Dataset read(Path root) {
+    return read(root, ColorMode.RGB, 0, 0);
+  }
+
+  /** Reads images that all have the same size, in the given color mode. */
+  public static Dataset read(Path root, ColorMode colorMode) {
+    return read(root, colorMode, 0, 0);
+  }
+
+  /**
+   * Reads images and resizes each bilinearly to {@code targetHeight x targetWidth}; with both 0,
+   * images are kept at their size, which must then be the same for all.
+   *
+   * @throws DatasetException if the root or a class folder is missing or empty, an image cannot be
+   *     decoded, or, without resizing, images differ in size
+   */
+  public static Dataset read(Path root, ColorMode colorMode, int targetHeight, int targetWidth) {
+    if (targetHeight < 0 || targetWidth < 0 || (targetHeight == 0) != (targetWidth == 0)) {
+      throw new IllegalArgumentException("target size " + targetHeight + "x" + targetWidth
+          + ": expected both positive to resize, or both 0 to keep the image size");
     }
-
-    private static final Logger log = LoggerFactory.getLogger(ImageFolderReader.class);
-    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
-    private static final int CHUNK = 256; // images per decoding task
-
-    private ImageFolderReader() {
+    long start = System.nanoTime();
+    List<String> classNames = classFolders(root);
+    List<Path> files = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (int label = 0; label < classNames.size(); label++) {
+      List<Path> images = imagesIn(root.resolve(classNames.get(label)));
+      files.addAll(images);
+      labels.addAll(Collections.nCopies(images.size(), label));
     }
-
-    /** Reads RGB images that all have the same size. */
-    public static Dataset read(Path root) {
-        return read(root, ColorMode.RGB, 0, 0);
+    int channels = colorMode == ColorMode.RGB ? 3 : 1;
+    ImageDecoder.Pixels first; // its size is the size of all when not resizing
+    try (ImageDecoder decoder = new ImageDecoder(channels)) {
+      first = decoder.decode(files.get(0));
     }
-
-    /** Reads images that all have the same size, in the given color mode. */
-    public static Dataset read(Path root, ColorMode colorMode) {
-        return read(root, colorMode, 0, 0);
+    int height = targetHeight > 0 ? targetHeight : first.height();
+    int width = targetWidth > 0 ? targetWidth : first.width();
+    Dataset dataset = Dataset.allocate(files.size(), height, width, channels, classNames, false);
+    try {
+      for (int i = 0; i < files.size(); i++) {
+        dataset.setLabel(i, labels.get(i));
+      }
+      decodeAll(files, dataset, first, targetHeight > 0);
+    } catch (RuntimeException e) {
+      dataset.close();
+      throw e;
     }
+    log.debug("Read {} images of {} classes from {} in {} ms", files.size(), classNames.size(), root,
+        (System.nanoTime() - start) / 1_000_000);
+    return dataset;
+  }
 
-    /**
-     * Reads images and resizes each bilinearly to {@code targetHeight x targetWidth}; with both 0,
-     * images are kept at their size, which must then be the same for all.
-     *
-     * @throws DatasetException if the root or a class folder is missing or empty, an image cannot be
-     *     decoded, or, without resizing, images differ in size
-     */
-    public static Dataset read(Path root, ColorMode colorMode, int targetHeight, int targetWidth) {
-        if (targetHeight < 0 || targetWidth < 0 || (targetHeight == 0) != (targetWidth == 0)) {
-            throw new IllegalArgumentException("target size " + targetHeight + "x" + targetWidth
-                    + ": expected both positive to resize, or both 0 to keep the image size");
-        }
-        long start = System.nanoTime();
-        List<String> classNames = classFolders(root);
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        for (int label = 0; label < classNames.size(); label++) {
-            List<Path> images = imagesIn(root.resolve(classNames.get(label)));
-            files.addAll(images);
-            labels.addAll(Collections.nCopies(images.size(), label));
-        }
-        int channels = colorMode == ColorMode.RGB ? 3 : 1;
-        ImageDecoder.Pixels first; // its size is the size of all when not resizing
-        try (ImageDecoder decoder = new ImageDecoder(channels)) {
-            first = decoder.decode(files.get(0));
-        }
-        int height = targetHeight > 0 ? targetHeight : first.height();
-        int width = targetWidth > 0 ? targetWidth : first.width();
-        Dataset dataset = Dataset.allocate(files.size(), height, width, channels, classNames, false);
-        try {
-            for (int i = 0; i < files.size(); i++) {
-                dataset.setLabel(i, labels.get(i));
+  /** Reads {@code root/train} and {@code root/test} as RGB images of one size. */
+  public static TrainTest readTrainTest(Path root) {
+    return readTrainTest(root, ColorMode.RGB, 0, 0);
+  }
+
+  /**
+   * Reads {@code root/train} and {@code root/test}, which must hold the same class folders.
+   *
+   * @see #read(Path, ColorMode, int, int)
+   */
+  public static TrainTest readTrainTest(Path root, ColorMode colorMode, int targetHeight, int targetWidth) {
+    Dataset train = read(root.resolve("train"), colorMode, targetHeight, targetWidth);
+    try {
+      Dataset test = read(root.resolve("test"), colorMode, targetHeight, targetWidth);
+      if (!test.classNames().equals(train.classNames())) {
+        test.close();
+        throw new DatasetException(root.resolve("test") + " has classes " + test.classNames()
+            + " but " + root.resolve("train") + " has " + train.classNames()
+            + ", expected the same class folders");
+      }
+      return new TrainTest(train, test);
+    } catch (RuntimeException e) {
+      train.close();
+      throw e;
+    }
+  }
+
+  /** Decodes every image into the dataset in parallel; each result goes to its own index. */
+  private static void decodeAll(List<Path> files, Dataset dataset, ImageDecoder.Pixels first, boolean resize) {
+    AtomicBoolean failed = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+        decoderThreads());
+    try {
+      List<Future<?>> tasks = new ArrayList<>();
+      for (int start = 0; start < files.size(); start += CHUNK) {
+        int from = start;
+        int to = Math.min(files.size(), start + CHUNK);
+        tasks.add(pool.submit(() -> {
+          try (ImageDecoder decoder = new ImageDecoder(dataset.channels())) {
+            for (int i = from; i < to && !failed.get(); i++) {
+              ImageDecoder.Pixels pixels = i == 0 ? first : decoder.decode(files.get(i));
+              dataset.setImage(i, fit(pixels, files.get(i), dataset, files.get(0), first, resize));
             }
-            decodeAll(files, dataset, first, targetHeight > 0);
-        } catch (RuntimeException e) {
-            dataset.close();
+            return null;
+          } catch (RuntimeException e) {
+            failed.set(true); // the other tasks stop early: the read fails anyway
             throw e;
-        }
-        log.debug("Read {} images of {} classes from {} in {} ms", files.size(), classNames.size(), root,
-                (System.nanoTime() - start) / 1_000_000);
-        return dataset;
+          }
+        }));
+      }
+      for (Future<?> task : tasks) {
+        task.get();
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime; // a DatasetException naming the file, as a rule
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new DatasetException("decoding images failed: " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DatasetException("interrupted while decoding images of " + files.get(0).getParent(), e);
+    } finally {
+      // On failure the caller closes the dataset: every task must have stopped writing first.
+      failed.set(true);
+      pool.shutdown();
+      awaitUninterruptibly(pool);
     }
+  }
 
-    /** Reads {@code root/train} and {@code root/test} as RGB images of one size. */
-    public static TrainTest readTrainTest(Path root) {
-        return readTrainTest(root, ColorMode.RGB, 0, 0);
+  /** The pixels at the dataset's size: resized, or checked to match the first image. */
+  private static byte[] fit(ImageDecoder.Pixels pixels, Path file, Dataset dataset, Path firstFile,
+      ImageDecoder.Pixels first, boolean resize) {
+    if (resize) {
+      return ImageDecoder.resize(pixels.hwc(), pixels.height(), pixels.width(), dataset.channels(),
+          dataset.height(), dataset.width());
     }
+    if (pixels.height() != first.height() || pixels.width() != first.width()) {
+      throw new DatasetException(file + " is " + pixels.height() + "x" + pixels.width() + " but "
+          + firstFile + " is " + first.height() + "x" + first.width()
+          + "; images of different sizes need a target size to be resized to");
+    }
+    return pixels.hwc();
+  }
 
-    /**
-     * Reads {@code root/train} and {@code root/test}, which must hold the same class folders.
-     *
-     * @see #read(Path, ColorMode, int, int)
-     */
-    public static TrainTest readTrainTest(Path root, ColorMode colorMode, int targetHeight, int targetWidth) {
-        Dataset train = read(root.resolve("train"), colorMode, targetHeight, targetWidth);
-        try {
-            Dataset test = read(root.resolve("test"), colorMode, targetHeight, targetWidth);
-            if (!test.classNames().equals(train.classNames())) {
-                test.close();
-                throw new DatasetException(root.resolve("test") + " has classes " + test.classNames()
-                        + " but " + root.resolve("train") + " has " + train.classNames()
-                        + ", expected the same class folders");
-            }
-            return new TrainTest(train, test);
-        } catch (RuntimeException e) {
-            train.close();
-            throw e;
-        }
+  private static List<String> classFolders(Path root) {
+    if (!Files.isDirectory(root)) {
+      throw new DatasetException("image folder " + root + " does not exist or is not a folder");
     }
+    try (Stream<Path> children = Files.list(root)) {
+      List<String> names = children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+          .sorted().toList();
+      if (names.isEmpty()) {
+        throw new DatasetException(root + " has no class subfolders; expected one folder of images"
+            + " per class, such as " + root.resolve("cat") + "/0001.jpg");
+      }
+      return names;
+    } catch (IOException e) {
+      throw new DatasetException("cannot list image folder " + root + ": " + e, e);
+    }
+  }
 
-    /** Decodes every image into the dataset in parallel; each result goes to its own index. */
-    private static void decodeAll(List<Path> files, Dataset dataset, ImageDecoder.Pixels first, boolean resize) {
-        AtomicBoolean failed = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
-                decoderThreads());
-        try {
-            List<Future<?>> tasks = new ArrayList<>();
-            for (int start = 0; start < files.size(); start += CHUNK) {
-                int from = start;
-                int to = Math.min(files.size(), start + CHUNK);
-                tasks.add(pool.submit(() -> {
-                    try (ImageDecoder decoder = new ImageDecoder(dataset.channels())) {
-                        for (int i = from; i < to && !failed.get(); i++) {
-                            ImageDecoder.Pixels pixels = i == 0 ? first : decoder.decode(files.get(i));
-                            dataset.setImage(i, fit(pixels, files.get(i), dataset, files.get(0), first, resize));
-                        }
-                        return null;
-                    } catch (RuntimeException e) {
-                        failed.set(true); // the other tasks stop early: the read fails anyway
-                        throw e;
-                    }
-                }));
-            }
-            for (Future<?> task : tasks) {
-                task.get();
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime; // a DatasetException naming the file, as a rule
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new DatasetException("decoding images failed: " + cause, cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatasetException("interrupted while decoding images of " + files.get(0).getParent(), e);
-        } finally {
-            // On failure the caller closes the dataset: every task must have stopped writing first.
-            failed.set(true);
-            pool.shutdown();
-            awaitUninterruptibly(pool);
-        }
+  private static List<Path> imagesIn(Path classFolder) {
+    try (Stream<Path> tree = Files.walk(classFolder)) {
+      List<Path> images = tree.filter(ImageFolderReader::isImageFile)
+          .sorted((a, b) -> classFolder.relativize(a).toString().compareTo(classFolder.relativize(b).toString()))
+          .toList();
+      if (images.isEmpty()) {
+        throw new DatasetException("class folder " + classFolder + " holds no images; expected "
+            + String.join(", ", EXTENSIONS) + " files");
+      }
+      return images;
+    } catch (IOException e) {
+      throw new DatasetException("cannot list class folder " + classFolder + ": " + e, e);
     }
+  }
 
-    /** The pixels at the dataset's size: resized, or checked to match the first image. */
-    private static byte[] fit(ImageDecoder.Pixels pixels, Path file, Dataset dataset, Path firstFile,
-            ImageDecoder.Pixels first, boolean resize) {
-        if (resize) {
-            return ImageDecoder.resize(pixels.hwc(), pixels.height(), pixels.width(), dataset.channels(),
-                    dataset.height(), dataset.width());
-        }
-        if (pixels.height() != first.height() || pixels.width() != first.width()) {
-            throw new DatasetException(file + " is " + pixels.height() + "x" + pixels.width() + " but "
-                    + firstFile + " is " + first.height() + "x" + first.width()
-                    + "; images of different sizes need a target size to be resized to");
-        }
-        return pixels.hwc();
-    }
+  private static boolean isImageFile(Path path) {
+    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    return EXTENSIONS.stream().anyMatch(name::endsWith) && Files.isRegularFile(path);
+  }
 
-    private static List<String> classFolders(Path root) {
-        if (!Files.isDirectory(root)) {
-            throw new DatasetException("image folder " + root + " does not exist or is not a folder");
-        }
-        try (Stream<Path> children = Files.list(root)) {
-            List<String> names = children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .sorted().toList();
-            if (names.isEmpty()) {
-                throw new DatasetException(root + " has no class subfolders; expected one folder of images"
-                        + " per class, such as " + root.resolve("cat") + "/0001.jpg");
-            }
-            return names;
-        } catch (IOException e) {
-            throw new DatasetException("cannot list image folder " + root + ": " + e, e);
-        }
-    }
+  private static ThreadFactory decoderThreads() {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, "cnn4j-image-decoder-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
 
-    private static List<Path> imagesIn(Path classFolder) {
-        try (Stream<Path> tree = Files.walk(classFolder)) {
-            List<Path> images = tree.filter(ImageFolderReader::isImageFile)
-                    .sorted((a, b) -> classFolder.relativize(a).toString().compareTo(classFolder.relativize(b).toString()))
-                    .toList();
-            if (images.isEmpty()) {
-                throw new DatasetException("class folder " + classFolder + " holds no images; expected "
-                        + String.join(", ", EXTENSIONS) + " files");
-            }
-            return images;
-        } catch (IOException e) {
-            throw new DatasetException("cannot list class folder " + classFolder + ": " + e, e);
+  private static void awaitUninterruptibly(ExecutorService pool) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
         }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
-
-    private static boolean isImageFile(Path path) {
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        return EXTENSIONS.stream().anyMatch(name::endsWith) && Files.isRegularFile(path);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
-
-    private static ThreadFactory decoderThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "cnn4j-image-decoder-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    private static void awaitUninterruptibly(ExecutorService pool) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
+  }
 }

@@ -9,11 +9,11 @@ package org.cnn4j.data;
  */
 public record TrainTest(Dataset train, Dataset test) implements AutoCloseable {
 
-    /** Frees the native memory of both datasets. */
-    @Override
-    public void close() {
-        try (Dataset first = train; Dataset second = test) {
-            // try-with-resources closes both even if one close fails
-        }
+  /** Frees the native memory of both datasets. */
+  @Override
+  public void close() {
+    try (Dataset first = train; Dataset second = test) {
+      // try-with-resources closes both even if one close fails
     }
+  }
 }

@@ -69,9 +69,11 @@ public final class Kernels {
   public static native void maxoutBackward(long diffDst, long diffSrc, long argmax, long outer, int channels, int pieces);
 
   /**
-   * Gathers {@code count} uint8 images by index and writes (x * scale - mean[c]) * invStd[c]
-   * as floats to dst; mean and invStd may be 0 for plain scaling.
+   * Gathers {@code count} uint8 NHWC images by index and writes (x * scale - mean[c]) * invStd[c]
+   * as floats to dst. mean and invStd may be 0 for plain scaling; shifts (3 ints per image:
+   * dy, dx, flip) may be 0 for no augmentation. Without {@code parallel} it runs on the
+   * calling thread only.
    */
-  public static native void gatherBytesToFloat(long images, long indices, int count, long imageBytes,
-      int channels, long dst, float scale, long mean, long invStd);
+  public static native void gatherBytesToFloat(long images, long indices, int count, int height, int width,
+      int channels, long dst, float scale, long mean, long invStd, long shifts, boolean parallel);
 }

@@ -22,7 +22,8 @@ import org.cnn4j.losses.Loss;
 import org.cnn4j.optim.Optimizer;
 import org.cnn4j.train.Evaluation;
 import org.cnn4j.train.FitOptions;
-import org.cnn4j.train.Samples;
+import org.cnn4j.data.Preprocessing;
+import org.cnn4j.data.Samples;
 import org.cnn4j.train.Trainer;
 
 /**
@@ -54,6 +55,8 @@ public final class Sequential implements AutoCloseable {
   private Loss loss;
   private List<String> metrics = List.of();
   private long seed = 42;
+  private Preprocessing preprocessing = Preprocessing.scaled();
+  private boolean stopTraining;
   private boolean closed;
 
   public Sequential() {
@@ -129,6 +132,25 @@ public final class Sequential implements AutoCloseable {
     return this;
   }
 
+  /** How uint8 images become the model's input (default x / 255); fit sets it from its options. */
+  public Preprocessing preprocessing() {
+    return preprocessing;
+  }
+
+  public Sequential preprocessing(Preprocessing p) {
+    this.preprocessing = java.util.Objects.requireNonNull(p);
+    return this;
+  }
+
+  /** Asks fit to stop after the current epoch (callbacks such as EarlyStopping use this). */
+  public void stopTraining(boolean stop) {
+    stopTraining = stop;
+  }
+
+  public boolean stopTraining() {
+    return stopTraining;
+  }
+
   public Optimizer optimizer() {
     return optimizer;
   }
@@ -170,7 +192,7 @@ public final class Sequential implements AutoCloseable {
     return Summary.of(this);
   }
 
-  /** Trains the model; see {@link FitOptions}. Images are NHWC uint8, scaled by 1/255. */
+  /** Trains the model; see {@link FitOptions}. Images are NHWC uint8, converted by {@link #preprocessing()}. */
   public History fit(Dataset train, FitOptions options) {
     return Trainer.fit(this, Samples.of(train), options);
   }

@@ -3,6 +3,8 @@ package org.cnn4j.train;
 import java.util.ArrayList;
 import java.util.List;
 import org.cnn4j.data.Dataset;
+import org.cnn4j.data.Preprocessing;
+import org.cnn4j.data.Samples;
 
 /**
  * Settings of {@code Sequential.fit}, with Keras's names and defaults (except
@@ -21,6 +23,8 @@ public final class FitOptions {
   private Samples validation;
   private double validationSplit;
   private final List<Callback> callbacks = new ArrayList<>();
+  private boolean dropRemainder;
+  private Preprocessing preprocessing;
 
   public FitOptions batchSize(int n) {
     if (n < 1) throw new IllegalArgumentException("batch size must be positive, got " + n);
@@ -72,6 +76,21 @@ public final class FitOptions {
     return this;
   }
 
+  /** Skip the last batch of an epoch when it is short (default false: train on it too). */
+  public FitOptions dropRemainder(boolean drop) {
+    dropRemainder = drop;
+    return this;
+  }
+
+  /**
+   * How uint8 images become floats, with optional augmentation (default: the
+   * model's, x / 255). The model keeps it, without augmentation, for evaluate and predict.
+   */
+  public FitOptions preprocessing(Preprocessing p) {
+    preprocessing = p;
+    return this;
+  }
+
   public FitOptions callbacks(Callback... cs) {
     callbacks.addAll(List.of(cs));
     return this;
@@ -103,6 +122,14 @@ public final class FitOptions {
 
   public double validationSplit() {
     return validationSplit;
+  }
+
+  public boolean dropRemainder() {
+    return dropRemainder;
+  }
+
+  public Preprocessing preprocessing() {
+    return preprocessing;
   }
 
   public List<Callback> callbacks() {

@@ -67,7 +67,7 @@ final class ProgressLogger implements Callback {
   private static String metrics(Map<String, Double> logs) {
     StringBuilder s = new StringBuilder();
     for (Map.Entry<String, Double> e : logs.entrySet()) {
-      if (e.getKey().equals("seconds")) continue;
+      if (e.getKey().endsWith("seconds")) continue;
       s.append(String.format(Locale.ROOT, " - %s: %.4f", e.getKey(), e.getValue()));
     }
     return s.toString();

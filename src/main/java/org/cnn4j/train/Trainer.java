@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
+import org.cnn4j.data.Batches;
+import org.cnn4j.data.Preprocessing;
+import org.cnn4j.data.Samples;
 import org.cnn4j.dnnl.Plan;
 import org.cnn4j.kernels.Kernels;
 import org.cnn4j.layers.Shape;
@@ -17,10 +18,14 @@ import org.cnn4j.model.Sequential;
 /**
  * The fit, evaluate and predict loops. Each batch size has its own cached
  * plan (a short last batch included), so a steady-state step allocates nothing
- * native: gather the batch into the plan's input, forward, loss and its
- * gradient in one kernel, backward, one optimizer call over the arena.
+ * native: point the plan's input at a batch the background thread prepared,
+ * forward, loss and its gradient in one kernel, backward, one optimizer call
+ * over the arena.
  */
 public final class Trainer {
+  /** Batches prepared ahead of the one training: enough to hide conversion, few enough to stay small. */
+  private static final int PREFETCH = 2;
+
   private Trainer() {}
 
   public static History fit(Sequential model, Samples data, FitOptions o) {
@@ -36,61 +41,63 @@ public final class Trainer {
     check(model, train, "training data");
     if (val != null) check(model, val, "validation data");
     if (train.size() == 0) throw new IllegalArgumentException("the training data is empty");
+    Preprocessing pre = o.preprocessing() != null ? o.preprocessing() : model.preprocessing();
+    model.preprocessing(pre.withoutAugmentation()); // evaluate and predict convert the same way
+    model.stopTraining(false);
 
     List<Callback> callbacks = new ArrayList<>(o.callbacks());
     if (o.verbose() > 0) callbacks.add(new ProgressLogger(o.verbose(), o.epochs(), train.size(), o.batchSize()));
     String acc = accuracyName(model);
     History history = new History();
     long seed = o.seed() != null ? o.seed() : model.seed();
-    int n = train.size();
-    int[] order = new int[n];
-    int[] batchLabels = new int[o.batchSize()];
     int k = model.outputUnits();
     int kind = lossKind(model);
-    callbacks.forEach(Callback::onTrainBegin);
     Map<String, Double> logs = new LinkedHashMap<>();
-    for (int epoch = 0; epoch < o.epochs(); epoch++) {
-      final int e = epoch;
-      callbacks.forEach(c -> c.onEpochBegin(e));
-      long start = System.nanoTime();
-      fillOrder(order, o.shuffle(), seed, epoch);
-      double lossSum = 0;
-      long correct = 0;
-      int seen = 0;
-      for (int b = 0, from = 0; from < n; b++, from += o.batchSize()) {
-        int count = Math.min(o.batchSize(), n - from);
-        Plan plan = model.plan(count, true);
-        train.gather(order, from, count, plan.input().address());
-        for (int i = 0; i < count; i++) batchLabels[i] = train.labels()[order[from + i]];
-        IntPointer labels = plan.labels();
-        labels.put(batchLabels, 0, count);
-        plan.forward();
-        long out = plan.output().address();
-        double batchLoss = model.loss().sum(out, labels.address(), 0, count, k, plan.outputGradient().address(),
-            kind);
-        if (!Double.isFinite(batchLoss)) throw nonFinite(model, plan, batchLoss, epoch, b);
-        correct += Kernels.countCorrect(out, labels.address(), count, k);
-        plan.backward();
-        model.counter().increment();
-        model.optimizer().step(model.arena(), model.counter().get());
-        lossSum += batchLoss;
-        seen += count;
-        Map<String, Double> batchLogs = Map.of("loss", lossSum / seen, acc, (double) correct / seen);
-        final int bi = b;
-        callbacks.forEach(c -> c.onTrainBatchEnd(bi, batchLogs));
+    try (Batches batches = new Batches(train, o.batchSize(), o.shuffle(), o.dropRemainder(), seed, pre, PREFETCH);
+        Batches valBatches = val == null ? null : new Batches(val, o.batchSize(), false, false, 0,
+            pre.withoutAugmentation(), PREFETCH)) {
+      callbacks.forEach(Callback::onTrainBegin);
+      for (int epoch = 0; epoch < o.epochs() && !model.stopTraining(); epoch++) {
+        final int e = epoch;
+        callbacks.forEach(c -> c.onEpochBegin(e));
+        long start = System.nanoTime();
+        batches.startEpoch(epoch);
+        double lossSum = 0;
+        long correct = 0;
+        int seen = 0;
+        for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
+          Plan plan = model.plan(b.count(), true);
+          plan.input().rebind(b.images());
+          plan.forward();
+          long out = plan.output().address();
+          double batchLoss = model.loss().sum(out, b.labels(), 0, b.count(), k, plan.outputGradient().address(),
+              kind);
+          if (!Double.isFinite(batchLoss)) throw nonFinite(model, plan, batchLoss, epoch, b.index());
+          correct += Kernels.countCorrect(out, b.labels(), b.count(), k);
+          plan.backward();
+          model.counter().increment();
+          model.optimizer().step(model.arena(), model.counter().get());
+          lossSum += batchLoss;
+          seen += b.count();
+          Map<String, Double> batchLogs = Map.of("loss", lossSum / seen, acc, (double) correct / seen);
+          int bi = b.index();
+          callbacks.forEach(c -> c.onTrainBatchEnd(bi, batchLogs));
+        }
+        logs = new LinkedHashMap<>();
+        logs.put("loss", lossSum / seen);
+        logs.put(acc, (double) correct / seen);
+        double waited = batches.waitSeconds();
+        if (valBatches != null) {
+          Evaluation ev = evaluate(model, valBatches, kind);
+          logs.put("val_loss", ev.loss());
+          logs.put("val_" + acc, ev.accuracy());
+        }
+        logs.put("seconds", (System.nanoTime() - start) / 1e9);
+        logs.put("data_wait_seconds", waited);
+        history.add(logs);
+        Map<String, Double> epochLogs = logs;
+        callbacks.forEach(c -> c.onEpochEnd(e, epochLogs));
       }
-      logs = new LinkedHashMap<>();
-      logs.put("loss", lossSum / n);
-      logs.put(acc, (double) correct / n);
-      if (val != null) {
-        Evaluation ev = evaluate(model, val, o.batchSize());
-        logs.put("val_loss", ev.loss());
-        logs.put("val_" + acc, ev.accuracy());
-      }
-      logs.put("seconds", (System.nanoTime() - start) / 1e9);
-      history.add(logs);
-      Map<String, Double> epochLogs = logs;
-      callbacks.forEach(c -> c.onEpochEnd(e, epochLogs));
     }
     Map<String, Double> last = logs;
     callbacks.forEach(c -> c.onTrainEnd(last));
@@ -100,39 +107,44 @@ public final class Trainer {
   public static Evaluation evaluate(Sequential model, Samples data, int batchSize) {
     if (model.loss() == null) throw new IllegalStateException("call compile() before evaluate()");
     check(model, data, "evaluation data");
-    int n = data.size();
+    try (Batches batches = new Batches(data, batchSize, false, false, 0, model.preprocessing(), PREFETCH)) {
+      return evaluate(model, batches, lossKind(model));
+    }
+  }
+
+  private static Evaluation evaluate(Sequential model, Batches batches, int kind) {
     int k = model.outputUnits();
-    int kind = lossKind(model);
-    int[] order = identity(n);
     double lossSum = 0;
     long correct = 0;
-    for (int from = 0; from < n; from += batchSize) {
-      int count = Math.min(batchSize, n - from);
-      Plan plan = model.plan(count, false);
-      data.gather(order, from, count, plan.input().address());
-      plan.labels().put(data.labels(), from, count);
+    int n = 0;
+    batches.startEpoch(0);
+    for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
+      Plan plan = model.plan(b.count(), false);
+      plan.input().rebind(b.images());
       plan.forward();
       long out = plan.output().address();
-      lossSum += model.loss().sum(out, plan.labels().address(), 0, count, k, 0, kind);
-      correct += Kernels.countCorrect(out, plan.labels().address(), count, k);
+      lossSum += model.loss().sum(out, b.labels(), 0, b.count(), k, 0, kind);
+      correct += Kernels.countCorrect(out, b.labels(), b.count(), k);
+      n += b.count();
     }
     return new Evaluation(n == 0 ? Double.NaN : lossSum / n, n == 0 ? Double.NaN : (double) correct / n, n);
   }
 
   public static float[][] predict(Sequential model, Samples data, int batchSize) {
-    if (batchSize < 1) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
     checkShape(model, data, "prediction data");
-    int n = data.size();
     int width = (int) model.outputShape().size();
-    float[][] out = new float[n][width];
-    int[] order = identity(n);
-    for (int from = 0; from < n; from += batchSize) {
-      int count = Math.min(batchSize, n - from);
-      Plan plan = model.plan(count, false);
-      data.gather(order, from, count, plan.input().address());
-      plan.forward();
-      FloatPointer view = new FloatPointer(plan.output().memory().get_data_handle());
-      for (int i = 0; i < count; i++) view.position((long) i * width).get(out[from + i]);
+    float[][] out = new float[data.size()][width];
+    try (Batches batches = new Batches(data, batchSize, false, false, 0, model.preprocessing(), PREFETCH)) {
+      batches.startEpoch(0);
+      int from = 0;
+      for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
+        Plan plan = model.plan(b.count(), false);
+        plan.input().rebind(b.images());
+        plan.forward();
+        FloatPointer view = new FloatPointer(plan.output().memory().get_data_handle());
+        for (int i = 0; i < b.count(); i++) view.position((long) i * width).get(out[from + i]);
+        from += b.count();
+      }
     }
     return out;
   }
@@ -189,21 +201,4 @@ public final class Trainer {
     return "accuracy";
   }
 
-  private static void fillOrder(int[] order, boolean shuffle, long seed, int epoch) {
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    if (!shuffle) return;
-    SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-  }
-
-  private static int[] identity(int n) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) order[i] = i;
-    return order;
-  }
 }

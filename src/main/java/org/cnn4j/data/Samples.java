@@ -1,17 +1,17 @@
-package org.cnn4j.train;
+package org.cnn4j.data;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.cnn4j.data.Dataset;
 import org.cnn4j.dnnl.Tensor;
 import org.cnn4j.kernels.Kernels;
 import org.cnn4j.layers.Shape;
 
 /**
- * Samples a model can train or predict on: writes any subset of them, as f32
- * NHWC, straight into a plan's input memory. Internal API.
+ * Samples a model can train or predict on, uint8 images of a {@link Dataset}
+ * or float arrays: {@link Batches} writes any subset of them, as f32 NHWC,
+ * straight into the buffers a model reads. Internal API.
  */
 public abstract class Samples {
   private final Shape shape;
@@ -38,8 +38,15 @@ public abstract class Samples {
     return null;
   }
 
+  /**
+   * How {@link #gather} converts: the preprocessing, its per-channel constants
+   * as native addresses (0 when absent), per-image shifts (0 when none) and a
+   * native buffer for the batch's indices. Runs on the calling thread only.
+   */
+  record Conversion(Preprocessing pre, long mean, long invStd, long shifts, IntPointer indices) {}
+
   /** Writes samples order[from .. from+count) to dst as f32 NHWC. */
-  public abstract void gather(int[] order, int from, int count, long dst);
+  abstract void gather(int[] order, int from, int count, long dst, Conversion c);
 
   /** Samples [from, to) of this set, sharing its memory. */
   public Samples slice(int from, int to) {
@@ -62,15 +69,15 @@ public abstract class Samples {
       }
 
       @Override
-      public void gather(int[] order, int start, int count, long dst) {
+      void gather(int[] order, int start, int count, long dst, Conversion c) {
         if (shifted.length < count) shifted = new int[count];
         for (int i = 0; i < count; i++) shifted[i] = order[start + i] + from;
-        base.gather(shifted, 0, count, dst);
+        base.gather(shifted, 0, count, dst, c);
       }
     };
   }
 
-  /** uint8 NHWC images from a dataset, scaled by 1/255. */
+  /** uint8 NHWC images from a dataset, converted as the {@link Preprocessing} says. */
   public static Samples of(Dataset d) {
     return new DatasetSamples(d);
   }
@@ -90,7 +97,6 @@ public abstract class Samples {
 
   private static final class DatasetSamples extends Samples {
     private final Dataset data;
-    private IntPointer indices = new IntPointer(0L);
 
     DatasetSamples(Dataset d) {
       super(Shape.of(d.height(), d.width(), d.channels()), d.labels());
@@ -108,14 +114,10 @@ public abstract class Samples {
     }
 
     @Override
-    public void gather(int[] order, int from, int count, long dst) {
-      if (indices.capacity() < count) {
-        indices.close();
-        indices = new IntPointer((long) count);
-      }
-      indices.put(order, from, count);
-      Kernels.gatherBytesToFloat(data.address(), indices.address(), count, data.imageBytes(), data.channels(), dst,
-          1f / 255f, 0, 0);
+    void gather(int[] order, int from, int count, long dst, Conversion c) {
+      c.indices().put(order, from, count);
+      Kernels.gatherBytesToFloat(data.address(), c.indices().address(), count, data.height(), data.width(),
+          data.channels(), dst, c.pre().scale(), c.mean(), c.invStd(), c.shifts(), false);
     }
   }
 
@@ -142,8 +144,12 @@ public abstract class Samples {
       return x.length / sampleFloats;
     }
 
+    /** Float samples are used as given: they are already scaled as the model expects. */
     @Override
-    public void gather(int[] order, int from, int count, long dst) {
+    void gather(int[] order, int from, int count, long dst, Conversion c) {
+      if (c.shifts() != 0) {
+        throw new IllegalArgumentException("augmentation needs uint8 images (a Dataset), not float arrays");
+      }
       FloatPointer out = new FloatPointer(Tensor.at(dst));
       for (int i = 0; i < count; i++) {
         out.position((long) i * sampleFloats).put(x, order[from + i] * sampleFloats, sampleFloats);

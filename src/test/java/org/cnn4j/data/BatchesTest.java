@@ -1,0 +1,147 @@
+package org.cnn4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.cnn4j.dnnl.Tensor;
+import org.junit.jupiter.api.Test;
+
+class BatchesTest {
+  /** 10 images of 2x3x2 whose pixel bytes encode (image, position) so the output can be checked exactly. */
+  private static Dataset numbered() {
+    int n = 10;
+    byte[] px = new byte[n * 12];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % 3;
+      for (int p = 0; p < 12; p++) px[i * 12 + p] = (byte) (i * 20 + p);
+    }
+    return Dataset.of(px, labels, 2, 3, 2, List.of("a", "b", "c"));
+  }
+
+  private static float[] floats(Batches.Batch b, int perImage) {
+    float[] out = new float[b.count() * perImage];
+    new FloatPointer(Tensor.at(b.images())).get(out);
+    return out;
+  }
+
+  private static int[] labels(Batches.Batch b) {
+    int[] out = new int[b.count()];
+    new IntPointer(Tensor.at(b.labels())).get(out);
+    return out;
+  }
+
+  @Test
+  void inOrderScaledWithShortLastBatch() {
+    try (Dataset d = numbered(); Batches batches = new Batches(Samples.of(d), 4, false, false, 1,
+        Preprocessing.scaled(), 2)) {
+      batches.startEpoch(0);
+      List<Integer> counts = new ArrayList<>();
+      int image = 0;
+      for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
+        counts.add(b.count());
+        float[] x = floats(b, 12);
+        int[] y = labels(b);
+        for (int i = 0; i < b.count(); i++, image++) {
+          assertEquals(image % 3, y[i]);
+          for (int p = 0; p < 12; p++) assertEquals((image * 20 + p) / 255f, x[i * 12 + p], 1e-7f);
+        }
+      }
+      assertEquals(List.of(4, 4, 2), counts);
+      assertNull(batches.next(), "asking again after the end still says the epoch ended");
+    }
+  }
+
+  @Test
+  void dropRemainderSkipsTheShortBatch() {
+    try (Dataset d = numbered(); Batches b = new Batches(Samples.of(d), 4, true, true, 1, Preprocessing.scaled(), 1)) {
+      assertEquals(2, b.batchesPerEpoch());
+    }
+  }
+
+  @Test
+  void shuffleIsSeededPerEpochAndCoversEverySample() {
+    try (Dataset d = numbered(); Batches a = new Batches(Samples.of(d), 3, true, false, 7, Preprocessing.scaled(), 2);
+        Batches b = new Batches(Samples.of(d), 3, true, false, 7, Preprocessing.scaled(), 2)) {
+      int[] first = firstPixels(a, 0);
+      assertArrayEquals(first, firstPixels(b, 0), "same seed, same order");
+      assertNotEquals(Arrays.toString(first), Arrays.toString(firstPixels(a, 1)), "a new order each epoch");
+      int[] sorted = first.clone();
+      Arrays.sort(sorted);
+      for (int i = 0; i < 10; i++) assertEquals(i * 20, sorted[i]);
+    }
+  }
+
+  private static int[] firstPixels(Batches batches, int epoch) {
+    batches.startEpoch(epoch);
+    int[] out = new int[10];
+    int k = 0;
+    for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
+      float[] x = floats(b, 12);
+      for (int i = 0; i < b.count(); i++) out[k++] = Math.round(x[i * 12] * 255f);
+    }
+    return out;
+  }
+
+  @Test
+  void standardizesPerChannel() {
+    Preprocessing pre = Preprocessing.standardized(new float[] {0.1f, 0.2f}, new float[] {0.5f, 0.25f});
+    try (Dataset d = numbered(); Batches batches = new Batches(Samples.of(d), 10, false, false, 0, pre, 1)) {
+      batches.startEpoch(0);
+      Batches.Batch b = batches.next();
+      float[] x = floats(b, 12);
+      for (int p = 0; p < 12; p++) {
+        float v = (20 * 3 + p) / 255f;
+        float expected = p % 2 == 0 ? (v - 0.1f) / 0.5f : (v - 0.2f) / 0.25f;
+        assertEquals(expected, x[3 * 12 + p], 1e-5f);
+      }
+      batches.release(b);
+    }
+  }
+
+  @Test
+  void augmentationShiftsWithZerosAndFlips() {
+    // One 1x4x1 image 1 2 3 4: every augmented copy is a shifted and/or mirrored version, zero-filled.
+    byte[] px = {1, 2, 3, 4};
+    List<String> expectedRows = List.of("1234", "4321", "0123", "2340", "0432", "3210");
+    Preprocessing pre = Preprocessing.scaled().withAugmentation(1, true);
+    try (Dataset d = Dataset.of(px, new int[] {0}, 1, 4, 1, List.of("x"));
+        Batches batches = new Batches(Samples.of(d), 1, false, false, 3, pre, 1)) {
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (int epoch = 0; epoch < 60; epoch++) {
+        batches.startEpoch(epoch);
+        Batches.Batch b = batches.next();
+        float[] x = floats(b, 4);
+        StringBuilder row = new StringBuilder();
+        for (float v : x) row.append(Math.round(v * 255f));
+        batches.release(b);
+        assertNull(batches.next());
+        seen.add(row.toString());
+      }
+      // Vertical shifts of a one-row image give all zeros; the rest must be one of the expected rows.
+      seen.remove("0000");
+      assertEquals(true, expectedRows.containsAll(seen), seen.toString());
+      assertEquals(true, seen.size() >= 4, "several distinct augmentations: " + seen);
+    }
+  }
+
+  @Test
+  void abandoningAnEpochMidwayIsFine() {
+    try (Dataset d = numbered(); Batches batches = new Batches(Samples.of(d), 2, true, false, 1,
+        Preprocessing.scaled(), 2)) {
+      batches.startEpoch(0);
+      batches.release(batches.next());
+      batches.startEpoch(1);
+      int n = 0;
+      for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) n += b.count();
+      assertEquals(10, n);
+    }
+  }
+}
