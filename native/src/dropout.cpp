@@ -2,6 +2,7 @@
 // that inference is the identity. The mask is a counter-based hash of
 // (seed, element index): reproducible for a seed, independent of the thread
 // count, and free of any shared RNG state between threads.
+#include <algorithm>
 #include "jni_names.h"
 
 namespace {
@@ -24,14 +25,23 @@ inline uint32_t mix32(uint32_t x) {
   return x;
 }
 
+// Draws the mask, then applies it, a cache-sized chunk at a time: two simple
+// loops vectorise where one mixed u8/f32 loop stayed scalar.
 CNN4J_VECTOR_CLONES
+void forward_chunk(const float* x, float* y, uint8_t* keep, uint32_t len, uint32_t first, float scale,
+                   uint32_t threshold, uint32_t salt) {
+  for (uint32_t j = 0; j < len; ++j) keep[j] = mix32((first + j) ^ salt) >= threshold;
+  // Arithmetic, not a branch: a random mask would mispredict half the time.
+  for (uint32_t j = 0; j < len; ++j) y[j] = x[j] * (scale * static_cast<float>(keep[j]));
+}
+
 void forward(const float* x, float* y, uint8_t* keep, long n, float scale, uint32_t threshold, uint32_t salt,
              uint32_t offset) {
-#pragma omp parallel for simd schedule(static)
-  for (long i = 0; i < n; ++i) {
-    const bool k = mix32((static_cast<uint32_t>(i) + offset) ^ salt) >= threshold;
-    keep[i] = k;
-    y[i] = k ? x[i] * scale : 0.f;
+  constexpr long kChunk = 4096;
+#pragma omp parallel for schedule(static)
+  for (long c = 0; c < n; c += kChunk) {
+    const uint32_t len = static_cast<uint32_t>(std::min(kChunk, n - c));
+    forward_chunk(x + c, y + c, keep + c, len, static_cast<uint32_t>(c) + offset, scale, threshold, salt);
   }
 }
 
@@ -55,7 +65,7 @@ CNN4J_JNI(void, dropoutForward)(JNIEnv*, jclass, jlong src, jlong dst, jlong mas
 CNN4J_VECTOR_CLONES
 static void backward(const float* dy, float* dx, const uint8_t* keep, long n, float scale) {
 #pragma omp parallel for simd schedule(static)
-  for (long i = 0; i < n; ++i) dx[i] = keep[i] ? dy[i] * scale : 0.f;
+  for (long i = 0; i < n; ++i) dx[i] = dy[i] * (scale * static_cast<float>(keep[i]));
 }
 
 CNN4J_JNI(void, dropoutBackward)(JNIEnv*, jclass, jlong diffDst, jlong diffSrc, jlong mask, jlong n,
