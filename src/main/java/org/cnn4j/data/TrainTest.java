@@ -5,7 +5,8 @@ package org.cnn4j.data;
  * test batch. Closing it closes both datasets.
  *
  * @param train the training images and labels
- * @param test the test images and labels, with the same image shape and class names
+ * @param test the test images and labels, with the same image shape and class names; null when
+ *     a source has no separate test set
  */
 public record TrainTest(Dataset train, Dataset test) implements AutoCloseable {
 

@@ -119,6 +119,24 @@ public final class ParameterArena implements AutoCloseable {
     transfer(p, fromKerasOrder(p, keras), true, weightAddress(p));
   }
 
+  /** The parameter's values in an existing optimizer slot ("m", "v", ...), in Keras's layout. */
+  public float[] getSlot(Parameter p, String slot) {
+    Tensor t = slots.get(slot);
+    if (t == null) throw new IllegalArgumentException("no optimizer slot '" + slot + "'; slots: " + slotNames());
+    float[] plain = new float[(int) p.size()];
+    transfer(p, plain, false, t.address() + p.offset() * Float.BYTES);
+    return toKerasOrder(p, plain);
+  }
+
+  /** Replaces the parameter's values in an optimizer slot, given in Keras's layout; creates the slot if needed. */
+  public void setSlot(Parameter p, String slot, float[] keras) {
+    if (keras.length != p.size()) {
+      throw new IllegalArgumentException(p.name() + " slot " + slot + ": expected " + p.size() + " values for shape "
+          + java.util.Arrays.toString(p.kerasShape()) + ", got " + keras.length);
+    }
+    transfer(p, fromKerasOrder(p, keras), true, slot(slot) + p.offset() * Float.BYTES);
+  }
+
   private void transfer(Parameter p, float[] plain, boolean toArena, long arenaAddress) {
     try (PointerScope scope = new PointerScope();
         FloatPointer buffer = new FloatPointer(plain.length)) {

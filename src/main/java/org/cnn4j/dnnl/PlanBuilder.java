@@ -168,16 +168,21 @@ public final class PlanBuilder {
 
   /** Creates the primitive for {@code pd}, checks it is not a reference kernel, and adds it. */
   public String execute(primitive_desc pd, String role, String problem, IntMemoryMap args) {
+    return execute(pd, role, problem, 0, args);
+  }
+
+  /** Like {@link #execute(primitive_desc, String, String, IntMemoryMap)}, counting the step's flops. */
+  public String execute(primitive_desc pd, String role, String problem, double flops, IntMemoryMap args) {
     String impl = Dnnl.requireOptimized(pd, layer, role);
     // Statically typed primitive_desc: with a wider type Java would pick primitive(Pointer), a cast.
     primitive p = new primitive(pd);
-    add(new Step(layer, role, impl, problem, () -> p.execute(Dnnl.stream(), args)));
+    add(new Step(layer, role, impl, problem, flops, () -> p.execute(Dnnl.stream(), args)));
     return impl;
   }
 
   /** Adds one of cnn4j's own kernels as a step. */
   public void kernel(String role, String problem, Runnable action) {
-    add(new Step(layer, role, "cnn4j", problem, action));
+    add(new Step(layer, role, "cnn4j", problem, 0, action));
   }
 
   /**
@@ -208,7 +213,7 @@ public final class PlanBuilder {
     reorder.primitive_desc pd = new reorder.primitive_desc(src, inArena);
     String impl = Dnnl.requireOptimized(pd, layer, "reorder grad " + p.name());
     reorder r = new reorder(pd);
-    afterNext.add(new Step(layer, "reorder grad " + p.name(), impl, "",
+    afterNext.add(new Step(layer, "reorder grad " + p.name(), impl, "", 0,
         () -> r.execute(Dnnl.stream(), src, inArena)));
     return scratch.memory();
   }
@@ -223,7 +228,7 @@ public final class PlanBuilder {
     reorder.primitive_desc pd = new reorder.primitive_desc(src, dst);
     String impl = Dnnl.requireOptimized(pd, layer, role);
     reorder r = new reorder(pd);
-    add(new Step(layer, role, impl, "", () -> r.execute(Dnnl.stream(), src, dst)));
+    add(new Step(layer, role, impl, "", 0, () -> r.execute(Dnnl.stream(), src, dst)));
   }
 
   private void add(Step s) {

@@ -8,9 +8,11 @@ package org.cnn4j.dnnl;
  * @param role what it does, e.g. "forward", "backward-weights", "reorder diff_dst"
  * @param implementation oneDNN's implementation name, or "cnn4j" for our kernels
  * @param problem the problem in oneDNN's benchdnn notation when known, else ""
+ * @param flops floating-point operations of one run (0 when not counted)
  * @param action the work itself
  */
-public record Step(String layer, String role, String implementation, String problem, Runnable action) {
+public record Step(String layer, String role, String implementation, String problem, double flops,
+    Runnable action) {
   public void run() {
     try {
       action.run();

@@ -160,6 +160,7 @@ public final class Conv2D extends Layer {
     var biasAny = useBias ? any(filters) : new memory.desc();
     var fwd = new convolution_forward.primitive_desc(eng, prop, alg, any(srcDims), any(wDims), biasAny,
         any(dstDims), strides, dilation, padL, padR, ActivationPlanner.postOps(activation), false);
+    double flops = 2.0 * n * outputShape().size() * in.get(2) * kh * kw; // 2 per multiply-add; each pass does as many
     String problem = problem(n, ph[0], pw[0]);
 
     Tensor src = b.as(b.input(), fwd.src_desc(), "reorder src");
@@ -167,7 +168,7 @@ public final class Conv2D extends Layer {
     var args = new IntMemoryMap().put(DNNL_ARG_SRC, src.memory())
         .put(DNNL_ARG_WEIGHTS, b.weights(kernel, fwd.weights_desc())).put(DNNL_ARG_DST, dst.memory());
     if (useBias) args.put(DNNL_ARG_BIAS, b.weights(bias, fwd.bias_desc()));
-    b.execute(fwd, "forward", problem, args);
+    b.execute(fwd, "forward", problem, flops, args);
     Tensor out = activation.isSoftmax() ? ActivationPlanner.forward(b, activation, dst, true) : dst;
     b.output(out);
 
@@ -180,7 +181,7 @@ public final class Conv2D extends Layer {
       var wargs = new IntMemoryMap().put(DNNL_ARG_SRC, srcW.memory()).put(DNNL_ARG_DIFF_DST, dyW.memory());
       if (useBias) wargs.put(DNNL_ARG_DIFF_BIAS, b.gradient(bias, bww.diff_bias_desc()));
       wargs.put(DNNL_ARG_DIFF_WEIGHTS, b.gradient(kernel, bww.diff_weights_desc()));
-      b.execute(bww, "backward-weights", problem, wargs);
+      b.execute(bww, "backward-weights", problem, flops, wargs);
       if (b.firstLayer()) return; // nothing needs the gradient of the model's input
       var bwd = new convolution_backward_data.primitive_desc(eng, alg, any(srcDims), any(wDims), any(dstDims),
           strides, dilation, padL, padR, fwd);
@@ -188,7 +189,7 @@ public final class Conv2D extends Layer {
       Tensor dx = b.allocate(bwd.diff_src_desc());
       var dargs = new IntMemoryMap().put(DNNL_ARG_DIFF_DST, dyD.memory())
           .put(DNNL_ARG_WEIGHTS, b.weights(kernel, bwd.weights_desc())).put(DNNL_ARG_DIFF_SRC, dx.memory());
-      b.execute(bwd, "backward-data", problem, dargs);
+      b.execute(bwd, "backward-data", problem, flops, dargs);
       b.diffInput(dx);
     });
   }

@@ -117,13 +117,14 @@ public final class Dense extends Layer {
     var biasAny = useBias ? any(units) : new memory.desc();
     var fwd = new inner_product_forward.primitive_desc(eng, prop, src.desc(), any(kernel.dnnlDims()), biasAny,
         any(dstDims), ActivationPlanner.postOps(activation), false);
+    double flops = 2.0 * n * features * units; // 2 per multiply-add; each pass does as many
     String problem = "mb" + n + "ic" + features + "oc" + units;
     Tensor x = b.as(src, fwd.src_desc(), "reorder src");
     Tensor dst = b.allocate(fwd.dst_desc());
     var args = new IntMemoryMap().put(DNNL_ARG_SRC, x.memory())
         .put(DNNL_ARG_WEIGHTS, b.weights(kernel, fwd.weights_desc())).put(DNNL_ARG_DST, dst.memory());
     if (useBias) args.put(DNNL_ARG_BIAS, b.weights(bias, fwd.bias_desc()));
-    b.execute(fwd, "forward", problem, args);
+    b.execute(fwd, "forward", problem, flops, args);
     Tensor out = activation.isSoftmax() ? ActivationPlanner.forward(b, activation, dst, true) : dst;
     b.output(out);
 
@@ -136,13 +137,13 @@ public final class Dense extends Layer {
       var wargs = new IntMemoryMap().put(DNNL_ARG_SRC, xW.memory()).put(DNNL_ARG_DIFF_DST, dyW.memory());
       if (useBias) wargs.put(DNNL_ARG_DIFF_BIAS, b.gradient(bias, bww.diff_bias_desc()));
       wargs.put(DNNL_ARG_DIFF_WEIGHTS, b.gradient(kernel, bww.diff_weights_desc()));
-      b.execute(bww, "backward-weights", problem, wargs);
+      b.execute(bww, "backward-weights", problem, flops, wargs);
       if (b.firstLayer()) return;
       var bwd = new inner_product_backward_data.primitive_desc(eng, x.desc(), any(kernel.dnnlDims()),
           any(dstDims), fwd);
       Tensor dyD = b.as(dy, bwd.diff_dst_desc(), "reorder diff_dst");
       Tensor dx = b.allocate(bwd.diff_src_desc());
-      b.execute(bwd, "backward-data", problem, new IntMemoryMap().put(DNNL_ARG_DIFF_DST, dyD.memory())
+      b.execute(bwd, "backward-data", problem, flops, new IntMemoryMap().put(DNNL_ARG_DIFF_DST, dyD.memory())
           .put(DNNL_ARG_WEIGHTS, b.weights(kernel, bwd.weights_desc())).put(DNNL_ARG_DIFF_SRC, dx.memory()));
       b.diffInput(dx);
     });

@@ -235,6 +235,19 @@ public final class Sequential implements AutoCloseable {
     return Trainer.argmax(predict(data, batchSize));
   }
 
+  /**
+   * Saves architecture, weights, optimizer state and training progress to one
+   * file, atomically (see {@link org.cnn4j.io.ModelFile}).
+   */
+  public void save(java.nio.file.Path file) {
+    org.cnn4j.io.ModelFile.save(this, file);
+  }
+
+  /** Loads a model saved by {@link #save}; it predicts bitwise as the saved one did. */
+  public static Sequential load(java.nio.file.Path file) {
+    return org.cnn4j.io.ModelFile.load(file).model();
+  }
+
   /** All parameters in Keras's order and layouts (kernel, bias per layer; kernels HWIO). */
   public List<float[]> getWeights() {
     ParameterArena a = arena();

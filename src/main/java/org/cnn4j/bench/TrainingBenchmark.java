@@ -1,0 +1,181 @@
+package org.cnn4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.cnn4j.dnnl.Plan;
+import org.cnn4j.dnnl.Step;
+import org.cnn4j.kernels.Kernels;
+import org.cnn4j.model.Sequential;
+
+/**
+ * Measures a model's training and inference throughput on synthetic data, and
+ * where a training step's time goes: each oneDNN primitive and cnn4j kernel
+ * timed inside real steps, the loss and the optimizer, against the whole step.
+ *
+ * <pre>{@code
+ * TrainingBenchmark.Result r = TrainingBenchmark.train(model, 64, 5.0);
+ * System.out.println(r.imagesPerSecond());
+ * }</pre>
+ */
+public final class TrainingBenchmark {
+  private TrainingBenchmark() {}
+
+  /** Time per step of one step of a plan (primitive or kernel), averaged over the timed steps. */
+  public record StepTime(String layer, String role, String implementation, String problem, double seconds,
+      double flops) {
+    public double gflops() {
+      return seconds > 0 ? flops / seconds / 1e9 : 0;
+    }
+  }
+
+  /** One measurement; {@code profile} is filled for training runs. */
+  public record Result(String mode, int batch, int threads, int steps, double seconds, List<StepTime> profile,
+      double lossSeconds, double optimizerSeconds) {
+    public double imagesPerSecond() {
+      return batch * steps / seconds;
+    }
+
+    public double stepSeconds() {
+      return seconds / steps;
+    }
+
+    /** Sum of the oneDNN primitives' and cnn4j kernels' time per step. */
+    public double kernelSeconds() {
+      double s = 0;
+      for (StepTime t : profile) s += t.seconds();
+      return s;
+    }
+  }
+
+  /**
+   * Trains on random images for about {@code seconds} after a warm-up, timing
+   * whole steps; then runs as many profiled steps, timing each part.
+   */
+  public static Result train(Sequential model, int batch, double seconds) {
+    Plan plan = model.plan(batch, true);
+    fill(model, plan, batch);
+    int k = model.outputUnits();
+    long out = plan.output().address();
+    long labels = plan.labels().address();
+    long grad = plan.outputGradient().address();
+    int kind = model.lossFusesSoftmax() ? Kernels.FUSED_SOFTMAX : Kernels.PROBABILITIES;
+    Runnable step = () -> {
+      plan.forward();
+      model.loss().sum(out, labels, 0, batch, k, grad, kind);
+      plan.backward();
+      model.counter().increment();
+      model.optimizer().step(model.arena(), model.counter().get());
+    };
+    warmUp(step, seconds);
+    int steps = 0;
+    long start = System.nanoTime();
+    long budget = (long) (seconds * 1e9);
+    while (System.nanoTime() - start < budget || steps < 3) {
+      step.run();
+      steps++;
+    }
+    double total = (System.nanoTime() - start) / 1e9;
+
+    List<Step> all = plan.steps();
+    int forward = plan.forwardSteps().size();
+    long[] nanos = new long[all.size()];
+    long lossNanos = 0;
+    long optNanos = 0;
+    for (int s = 0; s < steps; s++) {
+      for (int i = 0; i < all.size(); i++) {
+        if (i == forward) {
+          long t = System.nanoTime();
+          model.loss().sum(out, labels, 0, batch, k, grad, kind);
+          lossNanos += System.nanoTime() - t;
+        }
+        long t = System.nanoTime();
+        all.get(i).run();
+        nanos[i] += System.nanoTime() - t;
+      }
+      model.counter().increment();
+      long t = System.nanoTime();
+      model.optimizer().step(model.arena(), model.counter().get());
+      optNanos += System.nanoTime() - t;
+    }
+    List<StepTime> profile = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      Step s = all.get(i);
+      profile.add(new StepTime(s.layer(), s.role(), s.implementation(), s.problem(), nanos[i] / 1e9 / steps,
+          s.flops()));
+    }
+    return new Result("train", batch, Kernels.maxThreads(), steps, total, profile, lossNanos / 1e9 / steps,
+        optNanos / 1e9 / steps);
+  }
+
+  /** Forward passes in inference mode on random images for about {@code seconds} after a warm-up. */
+  public static Result infer(Sequential model, int batch, double seconds) {
+    Plan plan = model.plan(batch, false);
+    fill(model, plan, batch);
+    warmUp(plan::forward, seconds);
+    int steps = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < (long) (seconds * 1e9) || steps < 3) {
+      plan.forward();
+      steps++;
+    }
+    return new Result("infer", batch, Kernels.maxThreads(), steps, (System.nanoTime() - start) / 1e9, List.of(), 0,
+        0);
+  }
+
+  /** The measurement as one JSON line (the harness's output format). */
+  public static String json(Result r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mode", r.mode());
+    m.put("batch", r.batch());
+    m.put("threads", r.threads());
+    m.put("images_per_s", round(r.imagesPerSecond()));
+    m.put("steps", r.steps());
+    m.put("seconds", round(r.seconds()));
+    m.put("rss_mb", round(rssMegabytes("VmRSS")));
+    m.put("peak_rss_mb", round(rssMegabytes("VmHWM")));
+    StringBuilder s = new StringBuilder("{");
+    m.forEach((key, v) -> s.append(s.length() > 1 ? "," : "").append('"').append(key).append("\":")
+        .append(v instanceof String ? "\"" + v + "\"" : v));
+    return s.append('}').toString();
+  }
+
+  /** Resident set size from /proc/self/status (VmRSS now, VmHWM peak), or NaN where there is none. */
+  public static double rssMegabytes(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static void warmUp(Runnable step, double seconds) {
+    long end = System.nanoTime() + (long) (Math.min(1.0, seconds / 5) * 1e9);
+    for (int i = 0; i < 5 || System.nanoTime() < end; i++) step.run();
+  }
+
+  /** Random pixels in [0, 1) and labels, in place: the numbers do not matter, only the work. */
+  private static void fill(Sequential model, Plan plan, int batch) {
+    SplittableRandom r = new SplittableRandom(model.seed());
+    float[] x = new float[(int) plan.input().floats()];
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+    plan.input().write(x);
+    int[] y = new int[batch];
+    for (int i = 0; i < batch; i++) y[i] = i % model.outputUnits();
+    plan.labels().put(y);
+  }
+}

@@ -1,0 +1,80 @@
+package org.cnn4j.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.cnn4j.bench.TrainingBenchmark;
+import org.cnn4j.bench.TrainingBenchmark.Result;
+import org.cnn4j.bench.TrainingBenchmark.StepTime;
+import org.cnn4j.kernels.Kernels;
+import org.cnn4j.model.Models;
+import org.cnn4j.model.Sequential;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cnn4j bench}: training and inference throughput, and where a step's time goes. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Benchmark training and inference of a model on synthetic data (fixed seed), warm-up excluded.",
+        "Prints one JSON line per measurement, then per batch size one line per primitive (time per step,",
+        "GFLOP/s, oneDNN implementation, problem in benchdnn notation) and the split of the step's time.",
+        "Example: cnn4j bench --batch 10,64,256 --seconds 5 --threads 2",
+        "Run it on an idle machine: other busy processes stall oneDNN's threads."})
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--batch", split = ",", defaultValue = "10,64,256", description = "Batch sizes (default ${DEFAULT-VALUE}).")
+  List<Integer> batches;
+
+  @Option(names = "--seconds", defaultValue = "5", description = "Timed seconds per measurement (default ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--threads", description = "Threads for oneDNN and cnn4j's kernels (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP + ".")
+  String model;
+
+  @Option(names = "--no-profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Print the per-primitive profile and the step's time split (default on).")
+  boolean profile;
+
+  @Override
+  public Integer call() {
+    if (threads != null) Kernels.setNumThreads(threads);
+    for (int batch : batches) {
+      if (batch < 1) throw new IllegalArgumentException("--batch sizes must be positive, got " + batch);
+      try (Sequential m = model.equals("reference") ? Models.reference(32, 32, 3, 10) : ModelSpec.load(model)) {
+        if (m.loss() == null) m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+        Result train = TrainingBenchmark.train(m, batch, seconds);
+        System.out.println(TrainingBenchmark.json(train));
+        System.out.println(TrainingBenchmark.json(TrainingBenchmark.infer(m, batch, seconds)));
+        if (profile) printProfile(train);
+      }
+    }
+    return 0;
+  }
+
+  private static void printProfile(Result r) {
+    double reorders = 0;
+    double primitives = 0;
+    double ours = 0;
+    double flops = 0;
+    for (StepTime t : r.profile()) {
+      System.out.println(String.format(Locale.ROOT,
+          "{\"mode\":\"profile\",\"batch\":%d,\"layer\":\"%s\",\"pass\":\"%s\",\"ms\":%.4f,\"gflops\":%.1f,"
+              + "\"impl\":\"%s\",\"problem\":\"%s\"}",
+          r.batch(), t.layer(), t.role(), t.seconds() * 1e3, t.gflops(), t.implementation(), t.problem()));
+      if (t.role().startsWith("reorder")) reorders += t.seconds();
+      else if (t.implementation().equals("cnn4j")) ours += t.seconds();
+      else primitives += t.seconds();
+      flops += t.flops();
+    }
+    double step = r.stepSeconds();
+    double parts = reorders + primitives + ours + r.lossSeconds() + r.optimizerSeconds();
+    System.out.println(String.format(Locale.ROOT,
+        "{\"mode\":\"split\",\"batch\":%d,\"step_ms\":%.3f,\"primitives_ms\":%.3f,\"reorders_ms\":%.3f,"
+            + "\"cnn4j_kernels_ms\":%.3f,\"loss_ms\":%.3f,\"optimizer_ms\":%.3f,\"java_jni_ms\":%.3f,\"data_ms\":0,"
+            + "\"step_gflops\":%.1f,\"kernel_limit_images_per_s\":%.0f,\"percent_of_kernel_limit\":%.1f}",
+        r.batch(), step * 1e3, primitives * 1e3, reorders * 1e3, ours * 1e3, r.lossSeconds() * 1e3,
+        r.optimizerSeconds() * 1e3, Math.max(0, step - parts) * 1e3, flops / step / 1e9,
+        r.batch() / (primitives + reorders), 100 * (primitives + reorders) / step));
+  }
+}

@@ -1,0 +1,91 @@
+package org.cnn4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.cnn4j.data.Dataset;
+import org.cnn4j.model.History;
+import org.cnn4j.model.Sequential;
+import org.cnn4j.plot.ConfusionMatrix;
+import org.cnn4j.plot.ConfusionMatrixChart;
+import org.cnn4j.plot.TrainingCurves;
+
+/** What the commands write into {@code --out}: the seed's plots, tables and reports. */
+final class RunOutputs {
+  private RunOutputs() {}
+
+  /** history.csv, history.json, accuracy.png and loss.png. */
+  static void history(History h, Path out) throws IOException {
+    Files.createDirectories(out);
+    List<String> metrics = h.metrics();
+    StringBuilder csv = new StringBuilder("epoch," + String.join(",", metrics) + "\n");
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int e = 0; e < h.epochs(); e++) {
+      csv.append(e + 1);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("epoch", e + 1);
+      for (String m : metrics) {
+        double v = h.epoch(e).getOrDefault(m, Double.NaN);
+        csv.append(',').append(String.format(Locale.ROOT, "%.6f", v));
+        row.put(m, v);
+      }
+      csv.append('\n');
+      rows.add(row);
+    }
+    write(out.resolve("history.csv"), csv.toString());
+    write(out.resolve("history.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(Map.of("epochs", rows)));
+    if (h.epochs() > 0) {
+      TrainingCurves.writeAccuracy(h, out.resolve("accuracy.png"));
+      TrainingCurves.writeLoss(h, out.resolve("loss.png"));
+    }
+  }
+
+  /** confusion-matrix.png, confusion-matrix.csv and report.txt for a model on labelled data. */
+  static ConfusionMatrix confusion(Sequential model, Dataset data, int batch, Path out) throws IOException {
+    Files.createDirectories(out);
+    int[] predicted = model.predictClasses(data, batch);
+    ConfusionMatrix m = new ConfusionMatrix(data.labels(), predicted, data.classNames());
+    ConfusionMatrixChart.write(m, out.resolve("confusion-matrix.png"));
+    m.writeCsv(out.resolve("confusion-matrix.csv"));
+    m.report().write(out.resolve("report.txt"));
+    return m;
+  }
+
+  /** classes.txt beside a saved model, so that predict can name classes. */
+  static void classes(List<String> names, Path file) throws IOException {
+    write(file, String.join("\n", names) + "\n");
+  }
+
+  static List<String> readClasses(Path modelFile, int classes) {
+    Path file = modelFile.resolveSibling("classes.txt");
+    try {
+      if (Files.isRegularFile(file) && Files.size(file) < (1 << 20)) {
+        List<String> names = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (names.size() == classes) return names;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < classes; i++) names.add(Integer.toString(i));
+    return names;
+  }
+
+  /** Writes whole or not at all: a temporary file in the same folder, then an atomic rename. */
+  static void write(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

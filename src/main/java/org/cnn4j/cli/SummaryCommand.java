@@ -1,0 +1,25 @@
+package org.cnn4j.cli;
+
+import java.util.concurrent.Callable;
+import org.cnn4j.model.Models;
+import org.cnn4j.model.Sequential;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cnn4j summary}: Keras's summary table of a model. */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+    description = {"Print a model's layers, output shapes and parameter counts, as Keras's model.summary().",
+        "Example: cnn4j summary --model model.json"})
+final class SummaryCommand implements Callable<Integer> {
+  @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP
+      + " (the reference model is shown for 32x32x3 images and 10 classes).")
+  String model;
+
+  @Override
+  public Integer call() {
+    try (Sequential m = model.equals("reference") ? Models.reference(32, 32, 3, 10) : ModelSpec.load(model)) {
+      System.out.print(m.summary());
+    }
+    return 0;
+  }
+}
