@@ -32,8 +32,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP + ".")
   String model;
 
-  @Option(names = "--no-profile", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Print the per-primitive profile and the step's time split (default on).")
+  @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Print the per-primitive profile and the step's time split (default on; --no-profile: off).")
   boolean profile;
 
   @Override

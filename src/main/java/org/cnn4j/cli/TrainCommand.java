@@ -3,6 +3,7 @@ package org.cnn4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.cnn4j.bench.MemoryReport;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.Preprocessing;
 import org.cnn4j.data.TrainTest;
@@ -18,10 +19,9 @@ import picocli.CommandLine.Option;
 
 /** {@code cnn4j train}: trains a model and writes the seed's artefacts. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Train a CNN and write its history, curves, confusion matrix, report and model to --out.",
-        "Without options: the reference CNN (two 3x3x32 conv + ReLU, max-pool, dropout 0.5, dense 128,",
-        "softmax) on the embedded generated shapes dataset, 3 epochs, batch 10: no download needed.",
-        "Example: cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar"})
+    description = {"Train a CNN; write its history, curves, confusion matrix, report and model to --out.",
+        "With no options it trains the reference CNN on the embedded shapes dataset (no download).",
+        "Example: cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar", ""})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC", description = "Training data: "
       + DataSpec.HELP + ".")
@@ -56,6 +56,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--verbose", defaultValue = "1", description = "0 silent, 1 progress bar on a terminal, 2 one line per epoch.")
   int verbose;
 
+  @Option(names = "--report-memory", description = "Print the resident set size after each epoch (JSON lines).")
+  boolean reportMemory;
+
   @Option(names = "--out", defaultValue = "runs/train", paramLabel = "DIR",
       description = "Where to write history.csv/json, accuracy.png, loss.png, confusion-matrix.png/csv, report.txt, "
           + "model.cnn4j (default ${DEFAULT-VALUE}).")
@@ -79,6 +82,7 @@ final class TrainCommand implements Callable<Integer> {
       Preprocessing pre = augment ? Preprocessing.scaled().withAugmentation(4, true) : Preprocessing.scaled();
       FitOptions options = new FitOptions().batchSize(batch).epochs(epochs).verbose(verbose).seed(seed)
           .preprocessing(pre);
+      if (reportMemory) options.callbacks(new MemoryReport(System.out));
       if (validation != null) options.validationData(validation);
       if (split > 0) options.validationSplit(split);
       History h = m.fit(train, options);
@@ -89,8 +93,12 @@ final class TrainCommand implements Callable<Integer> {
       m.save(out.resolve("model.cnn4j"));
       RunOutputs.classes(train.classNames(), out.resolve("classes.txt"));
       if (verbose > 0) {
-        System.out.printf(Locale.ROOT, "validation accuracy %.4f; most confused: %s%n", cm.accuracy(),
-            cm.mostConfused(3));
+        StringBuilder confused = new StringBuilder();
+        for (var c : cm.mostConfused(3)) {
+          confused.append(confused.length() > 0 ? ", " : "").append(c.actualName()).append(" as ")
+              .append(c.predictedName()).append(" (").append(c.count()).append(')');
+        }
+        System.out.printf(Locale.ROOT, "validation accuracy %.4f; most confused: %s%n", cm.accuracy(), confused);
         System.out.println("wrote " + out);
       }
     }

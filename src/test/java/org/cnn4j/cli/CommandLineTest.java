@@ -1,0 +1,134 @@
+package org.cnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command end to end on the embedded dataset, as a new user would run it. */
+class CommandLineTest {
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void trainEvaluatePredict(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    Run train = run("train", "--data", "shapes:600,200", "--epochs", "2", "--batch", "20", "--out", out.toString(),
+        "--verbose", "1");
+    assertEquals(0, train.code(), train.err());
+    // Not a terminal: exactly one line per epoch, no carriage returns.
+    assertEquals(2, train.out().lines().filter(l -> l.startsWith("Epoch ")).count(), train.out());
+    assertTrue(!train.out().contains("\r"), "no carriage-return progress in logs");
+    for (String f : List.of("history.csv", "history.json", "accuracy.png", "loss.png", "confusion-matrix.png",
+        "confusion-matrix.csv", "report.txt", "model.cnn4j", "classes.txt")) {
+      assertTrue(Files.size(out.resolve(f)) > 0, f);
+    }
+    List<String> csv = Files.readAllLines(out.resolve("history.csv"));
+    assertEquals(3, csv.size(), "header and one row per epoch");
+    assertTrue(csv.get(0).startsWith("epoch,loss,accuracy,val_loss,val_accuracy"), csv.get(0));
+    BufferedImage acc = ImageIO.read(out.resolve("accuracy.png").toFile());
+    assertEquals(800, acc.getWidth());
+    assertEquals(500, acc.getHeight());
+    assertNotNull(ImageIO.read(out.resolve("confusion-matrix.png").toFile()));
+    assertEquals(11, Files.readAllLines(out.resolve("confusion-matrix.csv")).size());
+    assertTrue(Files.readString(out.resolve("report.txt")).contains("weighted avg"));
+
+    Run eval = run("evaluate", "--model", out.resolve("model.cnn4j").toString(), "--data", "shapes:10,200");
+    assertEquals(0, eval.code(), eval.err());
+    assertTrue(eval.out().contains("200 samples - loss:"), eval.out());
+
+    Path img = dir.resolve("x.png");
+    ImageIO.write(new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB), "png", img.toFile());
+    Run predict = run("predict", "--model", out.resolve("model.cnn4j").toString(), img.toString());
+    assertEquals(0, predict.code(), predict.err());
+    assertTrue(predict.out().matches("(?s).*x\\.png: [a-z_]+ \\(0\\.\\d{4}\\).*"), predict.out());
+
+    Path csvOut = dir.resolve("pred.csv");
+    Run all = run("predict", "--model", out.resolve("model.cnn4j").toString(), "--data", "shapes:10,30", "--csv",
+        csvOut.toString());
+    assertEquals(0, all.code(), all.err());
+    assertEquals(31, Files.readAllLines(csvOut).size());
+  }
+
+  @Test
+  void errorsAPersonCanActOn(@TempDir Path dir) throws Exception {
+    Run unknown = run("train", "--bogus");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("Unknown option: '--bogus'"), unknown.err());
+
+    Run missing = run("evaluate", "--model", dir.resolve("none.cnn4j").toString());
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().contains("none.cnn4j: no such file"), missing.err());
+
+    Run badData = run("train", "--data", "folder:" + dir.resolve("nothing"));
+    assertEquals(1, badData.code());
+    assertTrue(badData.err().contains("does not exist"), badData.err());
+
+    Path json = dir.resolve("m.json");
+    Files.writeString(json, "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": ["
+        + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, 32, 32, 3]}},"
+        + "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"lstm\", \"units\": 4}}]}}");
+    Run unsupported = run("train", "--model", json.toString(), "--data", "shapes:20,10");
+    assertEquals(1, unsupported.code());
+    assertTrue(unsupported.err().contains("LSTM") && unsupported.err().contains("Conv2D"), unsupported.err());
+
+    Path small = dir.resolve("small.json");
+    Files.writeString(small, "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": ["
+        + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, 28, 28, 1]}},"
+        + "{\"class_name\": \"Flatten\", \"config\": {\"name\": \"flatten\"}},"
+        + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"dense\", \"units\": 10, \"activation\": \"softmax\"}}"
+        + "]}}");
+    Run mismatch = run("train", "--model", small.toString(), "--data", "shapes:20,10");
+    assertEquals(1, mismatch.code());
+    assertTrue(mismatch.err().contains("(32, 32, 3)") && mismatch.err().contains("(28, 28, 1)"), mismatch.err());
+  }
+
+  @Test
+  void summaryAndHelp() {
+    Run summary = run("summary");
+    assertEquals(0, summary.code());
+    assertTrue(summary.out().contains("dense (Dense)                  (None, 128)          1048704"), summary.out());
+    for (String cmd : List.of("train", "evaluate", "predict", "summary", "bench")) {
+      Run help = run(cmd, "--help");
+      assertEquals(0, help.code(), cmd);
+      assertTrue(help.out().contains("Usage: cnn4j " + cmd), help.out());
+    }
+  }
+
+  @Test
+  void benchSmokePrintsJsonLines() {
+    Run bench = run("bench", "--batch", "4", "--seconds", "0.2");
+    assertEquals(0, bench.code(), bench.err());
+    List<String> lines = bench.out().lines().toList();
+    assertTrue(lines.get(0).matches("\\{\"mode\":\"train\",\"batch\":4,\"threads\":\\d+,\"images_per_s\":[0-9.]+,"
+        + "\"steps\":\\d+,\"seconds\":[0-9.]+,.*}"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("{\"mode\":\"infer\",\"batch\":4"), lines.get(1));
+    assertTrue(lines.stream().anyMatch(l -> l.contains("\"mode\":\"profile\"") && l.contains("mb4ic32ih32oc32oh32kh3ph1")));
+    assertTrue(lines.get(lines.size() - 1).contains("\"mode\":\"split\""), lines.get(lines.size() - 1));
+  }
+}
