@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.cnn4j.bench.TrainingBenchmark;
 import org.cnn4j.bench.TrainingBenchmark.Result;
 import org.cnn4j.bench.TrainingBenchmark.StepTime;
-import org.cnn4j.kernels.Kernels;
+import org.cnn4j.Threads;
 import org.cnn4j.model.Models;
 import org.cnn4j.model.Sequential;
 import picocli.CommandLine.Command;
@@ -38,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (threads != null) Kernels.setNumThreads(threads);
+    if (threads != null) Threads.set(threads);
     for (int batch : batches) {
       if (batch < 1) throw new IllegalArgumentException("--batch sizes must be positive, got " + batch);
       try (Sequential m = model.equals("reference") ? Models.reference(32, 32, 3, 10) : ModelSpec.load(model)) {

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.TrainTest;
-import org.cnn4j.kernels.Kernels;
+import org.cnn4j.Threads;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.plot.ConfusionMatrix;
 import org.cnn4j.train.Evaluation;
@@ -37,7 +37,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) Kernels.setNumThreads(threads);
+    if (threads != null) Threads.set(threads);
     try (TrainTest sets = DataSpec.load(data, seed); Sequential m = ModelSpec.load(model)) {
       Dataset set = sets.test() != null ? sets.test() : sets.train();
       ModelSpec.check(m, set, model);

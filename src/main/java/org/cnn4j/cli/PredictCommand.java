@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.TrainTest;
-import org.cnn4j.kernels.Kernels;
+import org.cnn4j.Threads;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -46,7 +46,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) Kernels.setNumThreads(threads);
+    if (threads != null) Threads.set(threads);
     if (images.isEmpty() == (data == null)) {
       throw new IllegalArgumentException("give image files or --data, not both or neither");
     }

@@ -7,7 +7,7 @@ import org.cnn4j.bench.MemoryReport;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.Preprocessing;
 import org.cnn4j.data.TrainTest;
-import org.cnn4j.kernels.Kernels;
+import org.cnn4j.Threads;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.model.History;
 import org.cnn4j.model.Sequential;
@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) Kernels.setNumThreads(threads);
+    if (threads != null) Threads.set(threads);
     try (TrainTest sets = DataSpec.load(data, seed); Sequential m = ModelSpec.create(model, sets.train())) {
       Dataset train = sets.train();
       Dataset validation = sets.test();
