@@ -24,17 +24,38 @@ import org.cnn4j.dnnl.Tensor;
  * and run in place on the incoming gradient.
  */
 final class ActivationPlanner {
+  /**
+   * Fusing eltwise activations into the convolution or inner product before
+   * them; -Dcnn4j.fusion=false plans them as their own primitives instead, to
+   * measure what fusion gains.
+   */
+  static final boolean FUSION = !"false".equals(System.getProperty("cnn4j.fusion"));
+
   private ActivationPlanner() {}
+
+  private static boolean fused(ActivationFunction f) {
+    return FUSION && !f.isLinear() && !f.isSoftmax();
+  }
 
   /** Attributes that fuse an eltwise activation into a convolution or inner product. */
   static primitive_attr postOps(ActivationFunction f) {
     primitive_attr attr = new primitive_attr();
-    if (!f.isLinear() && !f.isSoftmax()) {
+    if (fused(f)) {
       post_ops ops = new post_ops();
       ops.append_eltwise(f.forwardAlgorithm(), f.alpha(), 0f);
       attr.set_post_ops(ops);
     }
     return attr;
+  }
+
+  /**
+   * The activation's output after the convolution or inner product that wrote
+   * {@code dst} with {@link #postOps}: dst itself when fused (or linear), else
+   * the output of the activation's own primitive (softmax in place).
+   */
+  static Tensor afterPrimitive(PlanBuilder b, ActivationFunction f, Tensor dst) {
+    if (f.isLinear() || fused(f)) return dst;
+    return forward(b, f, dst, f.isSoftmax());
   }
 
   /** Applies f to t in its own primitive; in place when {@code inPlace}, else into a new tensor. */

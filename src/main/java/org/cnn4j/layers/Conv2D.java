@@ -169,7 +169,7 @@ public final class Conv2D extends Layer {
         .put(DNNL_ARG_WEIGHTS, b.weights(kernel, fwd.weights_desc())).put(DNNL_ARG_DST, dst.memory());
     if (useBias) args.put(DNNL_ARG_BIAS, b.weights(bias, fwd.bias_desc()));
     b.execute(fwd, "forward", problem, flops, args);
-    Tensor out = activation.isSoftmax() ? ActivationPlanner.forward(b, activation, dst, true) : dst;
+    Tensor out = ActivationPlanner.afterPrimitive(b, activation, dst);
     b.output(out);
 
     b.onBackward(() -> {
