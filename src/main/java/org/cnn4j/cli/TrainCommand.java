@@ -1,5 +1,6 @@
 package org.cnn4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -7,6 +8,7 @@ import org.cnn4j.bench.MemoryReport;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.Preprocessing;
 import org.cnn4j.data.TrainTest;
+import org.cnn4j.io.LoadedModel;
 import org.cnn4j.Threads;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.model.History;
@@ -14,6 +16,9 @@ import org.cnn4j.model.Sequential;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.plot.ConfusionMatrix;
 import org.cnn4j.train.FitOptions;
+import org.cnn4j.train.Resume;
+import org.cnn4j.train.callbacks.CSVLogger;
+import org.cnn4j.train.callbacks.ModelCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,6 +61,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--verbose", defaultValue = "1", description = "0 silent, 1 progress bar on a terminal, 2 one line per epoch.")
   int verbose;
 
+  @Option(names = "--resume", paramLabel = "DIR", description = {"Checkpoint every epoch into DIR "
+      + "(checkpoint.cnn4j, log.csv) and, if DIR already holds a checkpoint, continue from it: the same command "
+      + "again after a crash or kill picks up where the last finished epoch left off."})
+  Path resume;
+
+  @Option(names = "--deterministic", description = "Refuse anything that would make the run differ bitwise from "
+      + "an uninterrupted one with the same seed (a changed thread count, seed or batch size on resume).")
+  boolean deterministic;
+
   @Option(names = "--report-memory", description = "Print the resident set size after each epoch (JSON lines).")
   boolean reportMemory;
 
@@ -67,22 +81,36 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads != null) Threads.set(threads);
-    try (TrainTest sets = DataSpec.load(data, seed); Sequential m = ModelSpec.create(model, sets.train())) {
+    Path checkpoint = resume == null ? null : resume.resolve("checkpoint.cnn4j");
+    if (resume != null) Files.createDirectories(resume);
+    LoadedModel saved = checkpoint == null ? null : Resume.latest(checkpoint);
+    try (TrainTest sets = DataSpec.load(data, seed);
+        Sequential m = saved != null ? saved.model() : ModelSpec.create(model, sets.train())) {
       Dataset train = sets.train();
       Dataset validation = sets.test();
+      if (saved != null) ModelSpec.check(m, train, checkpoint.toString());
       double split = validationSplit > 0 ? validationSplit : validation == null ? 0.2 : 0;
       if (validation != null && validationSplit > 0) {
         throw new IllegalArgumentException("--data " + data + " has a test set; --validation-split is for data "
             + "without one");
       }
-      if (m.loss() == null) m.compile(new Adam(lr), new SparseCategoricalCrossentropy(), "accuracy");
-      else m.optimizer().setLearningRate(lr);
-      m.seed(seed);
+      if (saved == null) { // a resumed model keeps its optimizer state, learning rate and seed
+        if (m.loss() == null) m.compile(new Adam(lr), new SparseCategoricalCrossentropy(), "accuracy");
+        else m.optimizer().setLearningRate(lr);
+        m.seed(seed);
+      } else if (verbose > 0) {
+        System.out.println("resuming from " + checkpoint + " after epoch " + saved.state().epoch());
+      }
       if (verbose > 0) System.out.print(m.summary());
       Preprocessing pre = augment ? Preprocessing.scaled().withAugmentation(4, true) : Preprocessing.scaled();
       FitOptions options = new FitOptions().batchSize(batch).epochs(epochs).verbose(verbose).seed(seed)
           .preprocessing(pre);
       if (reportMemory) options.callbacks(new MemoryReport(System.out));
+      options.deterministic(deterministic);
+      if (checkpoint != null) {
+        options.callbacks(new CSVLogger(resume.resolve("log.csv"), true), new ModelCheckpoint(checkpoint));
+      }
+      if (saved != null) options.resumeFrom(saved.state());
       if (validation != null) options.validationData(validation);
       if (split > 0) options.validationSplit(split);
       History h = m.fit(train, options);

@@ -7,6 +7,12 @@ import java.util.Map;
  * {@code logs} holds the metrics so far ("loss", "accuracy", "val_loss", ...).
  */
 public interface Callback {
+  /**
+   * Called once per fit, before {@link #onTrainBegin}, with the run being trained:
+   * its model, epoch range and checkpointable state (Keras's set_model and set_params).
+   */
+  default void setRun(TrainingRun run) {}
+
   default void onTrainBegin() {}
 
   default void onTrainEnd(Map<String, Double> logs) {}

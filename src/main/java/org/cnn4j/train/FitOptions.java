@@ -2,9 +2,11 @@ package org.cnn4j.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.Preprocessing;
 import org.cnn4j.data.Samples;
+import org.cnn4j.io.TrainingState;
 
 /**
  * Settings of {@code Sequential.fit}, with Keras's names and defaults (except
@@ -25,6 +27,9 @@ public final class FitOptions {
   private final List<Callback> callbacks = new ArrayList<>();
   private boolean dropRemainder;
   private Preprocessing preprocessing;
+  private int initialEpoch;
+  private Map<String, Object> callbackStates = Map.of();
+  private boolean deterministic;
 
   public FitOptions batchSize(int n) {
     if (n < 1) throw new IllegalArgumentException("batch size must be positive, got " + n);
@@ -91,6 +96,49 @@ public final class FitOptions {
     return this;
   }
 
+  /**
+   * The epoch (from 0) to start at, Keras's initial_epoch: {@link #epochs} stays the
+   * total, so {@code initialEpoch(2).epochs(4)} trains epochs 3 and 4, and
+   * shuffles them as an uninterrupted run would.
+   */
+  public FitOptions initialEpoch(int epoch) {
+    if (epoch < 0) throw new IllegalArgumentException("initial epoch must be >= 0, got " + epoch);
+    initialEpoch = epoch;
+    return this;
+  }
+
+  /**
+   * Continues from a checkpoint's training state: starts at its epoch, and hands
+   * each callback its saved state (see {@link Resume}).
+   */
+  public FitOptions resumeFrom(TrainingState state) {
+    initialEpoch(state.epoch());
+    callbackStates = state.callbacks();
+    return this;
+  }
+
+  /**
+   * Bitwise reproducible training (default false): with the same seed, data,
+   * options and thread count, two runs end with identical weights, and a run
+   * killed and resumed from its checkpoint ends with exactly the weights of an
+   * uninterrupted one.
+   *
+   * <p>What it costs: nothing per step, because seeded runs are deterministic
+   * already. cnn4j's kernels are by construction (a dropout mask is a hash of seed,
+   * layer, step and element; shuffling and augmentation depend only on seed and
+   * epoch; batches are prepared ahead but consumed in order), and oneDNN's f32 CPU
+   * primitives that cnn4j uses give the same bits run to run for a fixed thread
+   * count on one machine. The switch adds the checks that keep it so: fit fails if the thread
+   * count changes while it runs, and a resume fails if the checkpoint was written
+   * with another thread count, seed or batch size. Results are not portable:
+   * another CPU instruction set, oneDNN version or thread count gives other, equally
+   * valid, bits.
+   */
+  public FitOptions deterministic(boolean on) {
+    deterministic = on;
+    return this;
+  }
+
   public FitOptions callbacks(Callback... cs) {
     callbacks.addAll(List.of(cs));
     return this;
@@ -130,6 +178,19 @@ public final class FitOptions {
 
   public Preprocessing preprocessing() {
     return preprocessing;
+  }
+
+  public int initialEpoch() {
+    return initialEpoch;
+  }
+
+  /** Saved callback states by key, from {@link #resumeFrom}; empty otherwise. */
+  public Map<String, Object> callbackStates() {
+    return callbackStates;
+  }
+
+  public boolean deterministic() {
+    return deterministic;
   }
 
   public List<Callback> callbacks() {

@@ -14,6 +14,7 @@ import org.cnn4j.layers.Shape;
 import org.cnn4j.losses.Loss;
 import org.cnn4j.model.History;
 import org.cnn4j.model.Sequential;
+import org.cnn4j.train.callbacks.ModelCheckpoint;
 
 /**
  * The fit, evaluate and predict loops. Each batch size has its own cached
@@ -28,6 +29,11 @@ public final class Trainer {
 
   private Trainer() {}
 
+  /**
+   * Trains from epoch {@link FitOptions#initialEpoch} to {@link FitOptions#epochs};
+   * callbacks with state get their saved state (from {@link FitOptions#resumeFrom})
+   * right after onTrainBegin. The history holds the epochs this call trained.
+   */
   public static History fit(Sequential model, Samples data, FitOptions o) {
     if (model.loss() == null) throw new IllegalStateException("call compile() before fit()");
     Samples train = data;
@@ -45,19 +51,21 @@ public final class Trainer {
     model.preprocessing(pre.withoutAugmentation()); // evaluate and predict convert the same way
     model.stopTraining(false);
 
-    List<Callback> callbacks = new ArrayList<>(o.callbacks());
-    if (o.verbose() > 0) callbacks.add(new ProgressLogger(o.verbose(), o.epochs(), train.size(), o.batchSize()));
+    long seed = o.seed() != null ? o.seed() : model.seed();
+    List<Callback> callbacks = callbacks(o, seed, train.size());
+    TrainingRun run = new TrainingRun(model, o.initialEpoch(), o.epochs(), callbacks);
     String acc = accuracyName(model);
     History history = new History();
-    long seed = o.seed() != null ? o.seed() : model.seed();
     int k = model.outputUnits();
     int kind = lossKind(model);
     Map<String, Double> logs = new LinkedHashMap<>();
     try (Batches batches = new Batches(train, o.batchSize(), o.shuffle(), o.dropRemainder(), seed, pre, PREFETCH);
         Batches valBatches = val == null ? null : new Batches(val, o.batchSize(), false, false, 0,
             pre.withoutAugmentation(), PREFETCH)) {
+      callbacks.forEach(c -> c.setRun(run));
       callbacks.forEach(Callback::onTrainBegin);
-      for (int epoch = 0; epoch < o.epochs() && !model.stopTraining(); epoch++) {
+      run.restore(o.callbackStates());
+      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !model.stopTraining(); epoch++) {
         final int e = epoch;
         callbacks.forEach(c -> c.onEpochBegin(e));
         long start = System.nanoTime();
@@ -102,6 +110,21 @@ public final class Trainer {
     Map<String, Double> last = logs;
     callbacks.forEach(c -> c.onTrainEnd(last));
     return history;
+  }
+
+  /**
+   * The progress bar first, so that other callbacks' messages follow an epoch's
+   * line as in Keras; checkpoints last, so that they save every other callback's
+   * state as it stands after the epoch.
+   */
+  private static List<Callback> callbacks(FitOptions o, long seed, int samples) {
+    List<Callback> out = new ArrayList<>();
+    if (o.verbose() > 0) out.add(new ProgressLogger(o.verbose(), o.epochs(), samples, o.batchSize()));
+    if (o.deterministic()) out.add(new Determinism(seed, o.batchSize()));
+    List<Callback> checkpoints = new ArrayList<>();
+    for (Callback c : o.callbacks()) (c instanceof ModelCheckpoint ? checkpoints : out).add(c);
+    out.addAll(checkpoints);
+    return out;
   }
 
   public static Evaluation evaluate(Sequential model, Samples data, int batchSize) {
