@@ -2,6 +2,7 @@ package org.cnn4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 import org.cnn4j.data.Cifar100Reader;
 import org.cnn4j.data.Cifar10Reader;
 import org.cnn4j.data.Dataset;
@@ -36,8 +37,8 @@ final class DataSpec {
       case "shapes" -> shapes(arg, seed);
       case "cifar10" -> Cifar10Reader.read(existing(arg, spec));
       case "cifar100" -> Cifar100Reader.read(existing(arg, spec), Cifar100Reader.Labels.FINE);
-      case "idx" -> idx(arg, spec);
-      case "folder" -> folder(existing(arg, spec));
+      case "idx" -> idx(arg, spec, seed);
+      case "folder" -> folder(existing(arg, spec), seed);
       default -> throw new IllegalArgumentException("unknown --data '" + spec + "': expected " + HELP);
     };
   }
@@ -58,19 +59,47 @@ final class DataSpec {
     return new TrainTest(d[0], d[1]);
   }
 
-  private static TrainTest idx(String arg, String spec) {
+  private static TrainTest idx(String arg, String spec, long seed) {
     if (arg.contains(",")) {
       String[] parts = arg.split(",", 2);
-      return new TrainTest(IdxReader.read(existing(parts[0], spec), existing(parts[1], spec)), null);
+      return new TrainTest(shuffled(IdxReader.read(existing(parts[0], spec), existing(parts[1], spec)), seed), null);
     }
     return IdxReader.readMnist(existing(arg, spec));
   }
 
-  private static TrainTest folder(Path dir) {
+  private static TrainTest folder(Path dir, long seed) {
     if (Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"))) {
       return ImageFolderReader.readTrainTest(dir);
     }
-    return new TrainTest(ImageFolderReader.read(dir), null);
+    return new TrainTest(shuffled(ImageFolderReader.read(dir), seed), null);
+  }
+
+  /**
+   * A seeded permutation of a dataset with no test set of its own. Folders are
+   * read class by class, and the validation split takes the last fraction (as
+   * Keras's does): without this it would hold only the last classes.
+   */
+  private static Dataset shuffled(Dataset d, long seed) {
+    try (d) {
+      int n = d.size();
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) order[i] = i;
+      SplittableRandom r = new SplittableRandom(seed);
+      for (int i = n - 1; i > 0; i--) {
+        int j = r.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      Dataset out = Dataset.allocate(n, d.height(), d.width(), d.channels(), d.classNames());
+      byte[] image = new byte[(int) d.imageBytes()];
+      for (int i = 0; i < n; i++) {
+        d.copyImage(order[i], image);
+        out.setImage(i, image);
+        out.setLabel(i, d.label(order[i]));
+      }
+      return out;
+    }
   }
 
   private static Path existing(String path, String spec) {

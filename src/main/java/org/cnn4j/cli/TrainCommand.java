@@ -126,7 +126,8 @@ final class TrainCommand implements Callable<Integer> {
           confused.append(confused.length() > 0 ? ", " : "").append(c.actualName()).append(" as ")
               .append(c.predictedName()).append(" (").append(c.count()).append(')');
         }
-        System.out.printf(Locale.ROOT, "validation accuracy %.4f; most confused: %s%n", cm.accuracy(), confused);
+        System.out.printf(Locale.ROOT, "validation accuracy %.4f; most confused: %s%n", cm.accuracy(),
+            confused.length() > 0 ? confused : "none");
         System.out.println("wrote " + out);
       }
     }

@@ -108,6 +108,29 @@ class CommandLineTest {
     assertTrue(mismatch.err().contains("(32, 32, 3)") && mismatch.err().contains("(28, 28, 1)"), mismatch.err());
   }
 
+  /** A folder without train/ and test/: the validation split must hold every class, not the last one. */
+  @Test
+  void folderDataIsShuffledBeforeTheValidationSplit(@TempDir Path dir) throws Exception {
+    for (String cls : List.of("a", "b", "c")) {
+      Files.createDirectories(dir.resolve("data").resolve(cls));
+      for (int i = 0; i < 10; i++) {
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(i % 8, cls.charAt(0) - 'a', 0xffffff);
+        ImageIO.write(img, "png", dir.resolve("data").resolve(cls).resolve(i + ".png").toFile());
+      }
+    }
+    Path out = dir.resolve("out");
+    Run train = run("train", "--data", "folder:" + dir.resolve("data"), "--epochs", "1", "--batch", "4",
+        "--validation-split", "0.5", "--verbose", "0", "--out", out.toString());
+    assertEquals(0, train.code(), train.err());
+    List<String> rows = Files.readAllLines(out.resolve("confusion-matrix.csv"));
+    assertEquals(4, rows.size());
+    for (String row : rows.subList(1, 4)) {
+      long support = java.util.Arrays.stream(row.split(",")).skip(1).mapToLong(Long::parseLong).sum();
+      assertTrue(support > 0, "every class is in the validation half: " + rows);
+    }
+  }
+
   @Test
   void summaryAndHelp() {
     Run summary = run("summary");
