@@ -126,16 +126,7 @@ class KerasModelConfigTest {
        "keras_version": "2.13.1", "backend": "tensorflow"}
       """;
 
-  private static final String[] SUMMARY_ROWS = {
-    "conv2d (Conv2D)                (None, 32, 32, 32)   896",
-    "conv2d_1 (Conv2D)              (None, 32, 32, 32)   9248",
-    "max_pooling2d (MaxPooling2D)   (None, 16, 16, 32)   0",
-    "dropout (Dropout)              (None, 16, 16, 32)   0",
-    "flatten (Flatten)              (None, 8192)         0",
-    "dense (Dense)                  (None, 128)          1048704",
-    "dense_1 (Dense)                (None, 10)           1290",
-    "Total params: 1,060,138",
-  };
+  private static final String[] SUMMARY_ROWS = org.cnn4j.model.SummaryTest.REFERENCE_ROWS;
 
   @Test
   void keras3ConfigBuildsTheReferenceModel() {

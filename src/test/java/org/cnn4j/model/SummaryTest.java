@@ -5,24 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class SummaryTest {
+public class SummaryTest {
+  /** The rows DESIGN.md gives for the reference model's summary, as Keras prints them. */
+  public static final String[] REFERENCE_ROWS = {
+    "conv2d (Conv2D)                (None, 32, 32, 32)   896",
+    "conv2d_1 (Conv2D)              (None, 32, 32, 32)   9248",
+    "max_pooling2d (MaxPooling2D)   (None, 16, 16, 32)   0",
+    "dropout (Dropout)              (None, 16, 16, 32)   0",
+    "flatten (Flatten)              (None, 8192)         0",
+    "dense (Dense)                  (None, 128)          1048704",
+    "dense_1 (Dense)                (None, 10)           1290",
+    "Total params: 1,060,138",
+    "Trainable params: 1,060,138",
+    "Non-trainable params: 0",
+  };
+
   @Test
   void referenceModelPrintsKerasRows() {
     try (Sequential model = Models.reference(32, 32, 3, 10)) {
       String summary = model.summary();
-      String[] expected = {
-        "conv2d (Conv2D)                (None, 32, 32, 32)   896",
-        "conv2d_1 (Conv2D)              (None, 32, 32, 32)   9248",
-        "max_pooling2d (MaxPooling2D)   (None, 16, 16, 32)   0",
-        "dropout (Dropout)              (None, 16, 16, 32)   0",
-        "flatten (Flatten)              (None, 8192)         0",
-        "dense (Dense)                  (None, 128)          1048704",
-        "dense_1 (Dense)                (None, 10)           1290",
-        "Total params: 1,060,138",
-        "Trainable params: 1,060,138",
-        "Non-trainable params: 0",
-      };
-      for (String row : expected) {
+      for (String row : REFERENCE_ROWS) {
         assertTrue(summary.lines().anyMatch(l -> l.equals(row)), "missing row '" + row + "' in\n" + summary);
       }
       assertEquals(1_060_138, model.countParams());
