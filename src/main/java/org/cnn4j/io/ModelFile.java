@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.cnn4j.data.Preprocessing;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.ParameterArena;
 import org.cnn4j.layers.Layer;
@@ -130,6 +131,7 @@ public final class ModelFile {
       CompileSettings compile = training.hasNonNull("optimizer")
           ? CompileSettings.fromJson(training, where + ": training") : null;
       TrainingState state = new TrainingState(epoch, callbacks(training.path("callbacks"), where));
+      Preprocessing preprocessing = preprocessing(training.path("preprocessing"), where);
       String cnn4j = meta.path("cnn4j_version").asText("unknown");
       Instant created = instant(meta.path("created"), where);
 
@@ -154,6 +156,7 @@ public final class ModelFile {
 
         // Only now, with everything checked, does the model allocate native memory.
         model.seed(seed.longValue());
+        model.preprocessing(preprocessing);
         if (compile != null) compile.applyTo(model);
         model.setWeights(tensors.subList(0, params.size()));
         ParameterArena arena = model.arena();
@@ -170,6 +173,38 @@ public final class ModelFile {
     } catch (IOException e) {
       throw new ModelFormatException(file + ": cannot read the model file: " + e, e);
     }
+  }
+
+  /** How the model's uint8 inputs are converted (x / 255 for files that predate the field). */
+  private static Preprocessing preprocessing(JsonNode p, String where) {
+    if (p.isMissingNode() || p.isNull()) return Preprocessing.scaled();
+    JsonNode scale = p.path("scale");
+    if (!scale.isNumber() || !(scale.doubleValue() > 0) || !Double.isFinite(scale.doubleValue())) {
+      throw new ModelFormatException(where + ": training.preprocessing.scale must be a positive number, got " + scale);
+    }
+    float[] mean = floats(p.path("mean"), where + ": training.preprocessing.mean");
+    float[] std = floats(p.path("std"), where + ": training.preprocessing.std");
+    try {
+      return new Preprocessing(scale.floatValue(), mean, std, 0, false);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(where + ": training.preprocessing: " + e.getMessage());
+    }
+  }
+
+  private static float[] floats(JsonNode a, String what) {
+    if (a.isMissingNode() || a.isNull()) return null;
+    if (!a.isArray() || a.size() == 0 || a.size() > 4096) {
+      throw new ModelFormatException(what + " must be an array of 1 to 4096 numbers, got " + a);
+    }
+    float[] out = new float[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      JsonNode v = a.get(i);
+      if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+        throw new ModelFormatException(what + "[" + i + "] must be a finite number, got " + v);
+      }
+      out[i] = v.floatValue();
+    }
+    return out;
   }
 
   /** The optimizer's slot buffers in the parameter arena. */
@@ -207,6 +242,13 @@ public final class ModelFile {
       t.putArray("metrics");
     }
     t.set("callbacks", Json.fromPlain(state.callbacks(), "callback state"));
+    Preprocessing pre = model.preprocessing();
+    ObjectNode p = t.putObject("preprocessing");
+    p.put("scale", pre.scale());
+    if (pre.mean() != null) {
+      for (float v : pre.mean()) p.withArray("mean").add(v);
+      for (float v : pre.std()) p.withArray("std").add(v);
+    }
     m.set("weights", index.toJson());
     return m;
   }

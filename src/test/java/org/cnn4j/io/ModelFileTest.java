@@ -330,6 +330,22 @@ class ModelFileTest {
     return file;
   }
 
+  @Test
+  void preprocessingTravelsWithTheModel() {
+    Path file = dir.resolve("pre.cnn4j");
+    try (Sequential m = small()) {
+      m.preprocessing(org.cnn4j.data.Preprocessing.standardized(new float[] {0.5f, 0.4f, 0.3f},
+          new float[] {0.2f, 0.25f, 0.3f}));
+      ModelFile.save(m, file);
+    }
+    try (LoadedModel loaded = ModelFile.load(file)) {
+      var pre = loaded.model().preprocessing();
+      assertArrayEquals(new float[] {0.5f, 0.4f, 0.3f}, pre.mean());
+      assertArrayEquals(new float[] {0.2f, 0.25f, 0.3f}, pre.std());
+      assertEquals(1f / 255f, pre.scale());
+    }
+  }
+
   private static void assertWeightsEqual(Sequential expected, Sequential actual) {
     List<float[]> a = expected.getWeights();
     List<float[]> b = actual.getWeights();
