@@ -12,6 +12,7 @@ import org.cnn4j.dnnl.Plan;
 import org.cnn4j.dnnl.Step;
 import org.cnn4j.kernels.Kernels;
 import org.cnn4j.model.Sequential;
+import org.cnn4j.train.Trainer;
 
 /**
  * Measures a model's training and inference throughput on synthetic data, and
@@ -64,7 +65,7 @@ public final class TrainingBenchmark {
     long out = plan.output().address();
     long labels = plan.labels().address();
     long grad = plan.outputGradient().address();
-    int kind = model.lossFusesSoftmax() ? Kernels.FUSED_SOFTMAX : Kernels.PROBABILITIES;
+    int kind = Trainer.lossKind(model);
     Runnable step = () -> {
       plan.forward();
       model.loss().sum(out, labels, 0, batch, k, grad, kind);

@@ -71,13 +71,6 @@ public final class Dnnl {
     return impl;
   }
 
-  public static long[] dims(memory.desc d) {
-    int n = d.get_ndims();
-    long[] out = new long[n];
-    d.get_dims().get(out);
-    return out;
-  }
-
   /** Number of floats a descriptor occupies, padding of blocked layouts included. */
   public static long floats(memory.desc d) {
     return d.get_size() / Float.BYTES;

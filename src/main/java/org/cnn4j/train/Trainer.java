@@ -213,7 +213,11 @@ public final class Trainer {
         + model.optimizer().learningRate() + ") or check the inputs' scale");
   }
 
-  private static int lossKind(Sequential model) {
+  /**
+   * What the loss kernel receives from this model: logits, probabilities, or
+   * probabilities of a softmax it fuses with. Internal API.
+   */
+  public static int lossKind(Sequential model) {
     Loss loss = model.loss();
     if (loss.fromLogits()) return Kernels.LOGITS;
     return model.lossFusesSoftmax() ? Kernels.FUSED_SOFTMAX : Kernels.PROBABILITIES;
