@@ -4,6 +4,7 @@
 // count, and free of any shared RNG state between threads.
 #include <algorithm>
 #include "jni_names.h"
+#include "parallel.h"
 
 namespace {
 
@@ -64,8 +65,12 @@ CNN4J_JNI(void, dropoutForward)(JNIEnv*, jclass, jlong src, jlong dst, jlong mas
 
 CNN4J_VECTOR_CLONES
 static void backward(const float* dy, float* dx, const uint8_t* keep, long n, float scale) {
-#pragma omp parallel for simd schedule(static)
-  for (long i = 0; i < n; ++i) dx[i] = dy[i] * (scale * static_cast<float>(keep[i]));
+#pragma omp parallel if (n >= cnn4j::kParallelMin)
+  {
+    const cnn4j::Range r = cnn4j::thread_range(n);
+#pragma omp simd
+    for (long i = r.begin; i < r.end; ++i) dx[i] = dy[i] * (scale * static_cast<float>(keep[i]));
+  }
 }
 
 CNN4J_JNI(void, dropoutBackward)(JNIEnv*, jclass, jlong diffDst, jlong diffSrc, jlong mask, jlong n,

@@ -1,6 +1,7 @@
 // Optimizer updates over the whole parameter arena in one pass.
 #include <cmath>
 #include "jni_names.h"
+#include "parallel.h"
 
 namespace {
 
@@ -10,14 +11,19 @@ CNN4J_VECTOR_CLONES
 void adam(float* w, const float* g, float* m, float* v, long n,
           float alpha, float beta1, float beta2, float eps) {
   const float c1 = 1.f - beta1, c2 = 1.f - beta2;
-#pragma omp parallel for simd schedule(static)
-  for (long i = 0; i < n; ++i) {
-    const float gi = g[i];
-    const float mi = m[i] + (gi - m[i]) * c1;
-    const float vi = v[i] + (gi * gi - v[i]) * c2;
-    m[i] = mi;
-    v[i] = vi;
-    w[i] -= alpha * mi / (std::sqrt(vi) + eps);
+#pragma omp parallel if (n >= cnn4j::kParallelMin)
+  {
+    const cnn4j::FlushDenormals flush;
+    const cnn4j::Range r = cnn4j::thread_range(n);
+#pragma omp simd
+    for (long i = r.begin; i < r.end; ++i) {
+      const float gi = g[i];
+      const float mi = m[i] + (gi - m[i]) * c1;
+      const float vi = v[i] + (gi * gi - v[i]) * c2;
+      m[i] = mi;
+      v[i] = vi;
+      w[i] -= alpha * mi / (std::sqrt(vi) + eps);
+    }
   }
 }
 
@@ -25,11 +31,16 @@ void adam(float* w, const float* g, float* m, float* v, long n,
 // (nesterov: w += momentum * velocity - lr * g).
 CNN4J_VECTOR_CLONES
 void sgd(float* w, const float* g, float* vel, long n, float lr, float momentum, bool nesterov) {
-#pragma omp parallel for simd schedule(static)
-  for (long i = 0; i < n; ++i) {
-    const float vi = momentum * vel[i] - lr * g[i];
-    vel[i] = vi;
-    w[i] += nesterov ? momentum * vi - lr * g[i] : vi;
+#pragma omp parallel if (n >= cnn4j::kParallelMin)
+  {
+    const cnn4j::FlushDenormals flush;
+    const cnn4j::Range r = cnn4j::thread_range(n);
+#pragma omp simd
+    for (long i = r.begin; i < r.end; ++i) {
+      const float vi = momentum * vel[i] - lr * g[i];
+      vel[i] = vi;
+      w[i] += nesterov ? momentum * vi - lr * g[i] : vi;
+    }
   }
 }
 

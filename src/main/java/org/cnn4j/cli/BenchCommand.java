@@ -3,6 +3,7 @@ package org.cnn4j.cli;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.cnn4j.bench.PeakFlops;
 import org.cnn4j.bench.TrainingBenchmark;
 import org.cnn4j.bench.TrainingBenchmark.Result;
 import org.cnn4j.bench.TrainingBenchmark.StepTime;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Option;
 /** {@code cnn4j bench}: training and inference throughput, and where a step's time goes. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Benchmark training and inference of a model on synthetic data (fixed seed), warm-up excluded.",
-        "Prints one JSON line per measurement, then per batch size one line per primitive (time per step,",
-        "GFLOP/s, oneDNN implementation, problem in benchdnn notation) and the split of the step's time.",
+        "Prints the FP32 peak measured at this thread count, one JSON line per measurement, then per batch",
+        "size one line per primitive (time per step, GFLOP/s, oneDNN implementation, problem in benchdnn",
+        "notation) and the split of the step's time.",
         "Example: cnn4j bench --batch 10,64,256 --seconds 5 --threads 2",
         "Run it on an idle machine: other busy processes stall oneDNN's threads."})
 final class BenchCommand implements Callable<Integer> {
@@ -39,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (threads != null) Threads.set(threads);
+    PeakFlops.Peak peak = PeakFlops.measure(Math.min(1.0, seconds / 5));
+    System.out.println(String.format(Locale.ROOT, "{\"mode\":\"peak\",\"threads\":%d,\"isa\":\"%s\",\"gflops\":%.1f}",
+        peak.threads(), peak.isa(), peak.gflops()));
     for (int batch : batches) {
       if (batch < 1) throw new IllegalArgumentException("--batch sizes must be positive, got " + batch);
       try (Sequential m = model.equals("reference") ? Models.reference(32, 32, 3, 10) : ModelSpec.load(model)) {
@@ -46,13 +51,13 @@ final class BenchCommand implements Callable<Integer> {
         Result train = TrainingBenchmark.train(m, batch, seconds);
         System.out.println(TrainingBenchmark.json(train));
         System.out.println(TrainingBenchmark.json(TrainingBenchmark.infer(m, batch, seconds)));
-        if (profile) printProfile(train);
+        if (profile) printProfile(train, peak.gflops());
       }
     }
     return 0;
   }
 
-  private static void printProfile(Result r) {
+  private static void printProfile(Result r, double peakGflops) {
     double reorders = 0;
     double primitives = 0;
     double ours = 0;
@@ -72,9 +77,11 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println(String.format(Locale.ROOT,
         "{\"mode\":\"split\",\"batch\":%d,\"step_ms\":%.3f,\"primitives_ms\":%.3f,\"reorders_ms\":%.3f,"
             + "\"cnn4j_kernels_ms\":%.3f,\"loss_ms\":%.3f,\"optimizer_ms\":%.3f,\"java_jni_ms\":%.3f,\"data_ms\":0,"
-            + "\"step_gflops\":%.1f,\"kernel_limit_images_per_s\":%.0f,\"percent_of_kernel_limit\":%.1f}",
+            + "\"step_gflops\":%.1f,\"percent_of_peak\":%.1f,\"kernel_limit_images_per_s\":%.0f,"
+            + "\"percent_of_kernel_limit\":%.1f}",
         r.batch(), step * 1e3, primitives * 1e3, reorders * 1e3, ours * 1e3, r.lossSeconds() * 1e3,
         r.optimizerSeconds() * 1e3, Math.max(0, step - parts) * 1e3, flops / step / 1e9,
+        peakGflops > 0 ? 100 * flops / step / 1e9 / peakGflops : 0,
         r.batch() / (primitives + reorders), 100 * (primitives + reorders) / step));
   }
 }

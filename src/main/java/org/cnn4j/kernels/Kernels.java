@@ -40,6 +40,12 @@ public final class Kernels {
 
   public static native int maxThreads();
 
+  /** GFLOP/s of {@code iterations} rounds of register-only vector FMAs on every OpenMP thread; 0 without FMA. */
+  public static native double peakGflops(long iterations);
+
+  /** Floats per vector that {@link #peakGflops} uses: 16 (AVX-512), 8 (AVX2 with FMA) or 0. */
+  public static native int peakVectorFloats();
+
   /** Keras's Adam over n floats; alpha already holds the bias corrections. */
   public static native void adamStep(long w, long g, long m, long v, long n,
       float alpha, float beta1, float beta2, float epsilon);

@@ -1,0 +1,119 @@
+package org.cnn4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.FloatPointer;
+import org.cnn4j.bench.PeakFlops;
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+  // Odd, above the size where the kernels go parallel, so the threads' ranges
+  // split somewhere inside; the start is off a cache line.
+  private static final int N = 40_003;
+  private static final int OFFSET = 3;
+
+  private static volatile float smallestNormal = Float.MIN_NORMAL;
+
+  @Test
+  void adamMatchesTheFormulaOnEveryElementOfAnUnalignedOddRange() {
+    SplittableRandom r = new SplittableRandom(7);
+    float[] w = random(r, 1f), g = random(r, 0.1f), m = random(r, 0.01f), v = positive(r, 1e-4f);
+    float[] ew = w.clone(), em = m.clone(), ev = v.clone();
+    float alpha = 1e-3f, b1 = 0.9f, b2 = 0.999f, eps = 1e-7f;
+    for (int i = 0; i < N; i++) {
+      em[i] = em[i] + (g[i] - em[i]) * (1 - b1);
+      ev[i] = ev[i] + (g[i] * g[i] - ev[i]) * (1 - b2);
+      ew[i] -= alpha * em[i] / ((float) Math.sqrt(ev[i]) + eps);
+    }
+    try (FloatPointer pw = put(w); FloatPointer pg = put(g); FloatPointer pm = put(m); FloatPointer pv = put(v)) {
+      Kernels.adamStep(at(pw), at(pg), at(pm), at(pv), N, alpha, b1, b2, eps);
+      assertClose(ew, get(pw), "w");
+      assertClose(em, get(pm), "m");
+      assertClose(ev, get(pv), "v");
+      assertEquals(0f, pw.get(0), "the float before the range is untouched");
+      assertEquals(0f, pw.get(OFFSET + N), "the float after the range is untouched");
+    }
+  }
+
+  @Test
+  void sgdMatchesTheFormulaOnEveryElement() {
+    SplittableRandom r = new SplittableRandom(8);
+    float[] w = random(r, 1f), g = random(r, 0.1f), vel = random(r, 0.01f);
+    float[] ew = w.clone(), ev = vel.clone();
+    for (int i = 0; i < N; i++) {
+      ev[i] = 0.9f * ev[i] - 0.05f * g[i];
+      ew[i] += 0.9f * ev[i] - 0.05f * g[i];
+    }
+    try (FloatPointer pw = put(w); FloatPointer pg = put(g); FloatPointer pv = put(vel)) {
+      Kernels.sgdStep(at(pw), at(pg), at(pv), N, 0.05f, 0.9f, true);
+      assertClose(ew, get(pw), "w");
+      assertClose(ev, get(pv), "velocity");
+    }
+  }
+
+  @Test
+  void adamFlushesDenormalsButLeavesJavaArithmeticAlone() {
+    float[] w = new float[N], g = new float[N], m = new float[N], v = new float[N];
+    // (1e-21)^2 = 1e-42 is denormal: the second moment flushes to zero.
+    java.util.Arrays.fill(g, 1e-21f);
+    java.util.Arrays.fill(w, 1f);
+    try (FloatPointer pw = put(w); FloatPointer pg = put(g); FloatPointer pm = put(m); FloatPointer pv = put(v)) {
+      Kernels.adamStep(at(pw), at(pg), at(pm), at(pv), N, 1e-3f, 0.9f, 0.999f, 1e-7f);
+      float[] after = get(pv);
+      for (int i = 0; i < N; i++) assertEquals(0f, after[i], "v[" + i + "]");
+    }
+    // The calling thread got its floating-point mode back: Java keeps gradual underflow.
+    float half = smallestNormal / 2;
+    assertTrue(half > 0 && half < Float.MIN_NORMAL, "MIN_NORMAL / 2 flushed to " + half);
+  }
+
+  @Test
+  void peakIsMeasuredWithTheWidestFma() {
+    int width = Kernels.peakVectorFloats();
+    assertTrue(width == 0 || width == 8 || width == 16, "vector floats " + width);
+    PeakFlops.Peak peak = PeakFlops.measure(0.05);
+    assertEquals(Kernels.maxThreads(), peak.threads());
+    if (width > 0) assertTrue(peak.gflops() > 0 && Double.isFinite(peak.gflops()), "peak " + peak);
+  }
+
+  private static float[] random(SplittableRandom r, float scale) {
+    float[] a = new float[N];
+    for (int i = 0; i < N; i++) a[i] = (float) (r.nextDouble(-1, 1) * scale);
+    return a;
+  }
+
+  private static float[] positive(SplittableRandom r, float scale) {
+    float[] a = new float[N];
+    for (int i = 0; i < N; i++) a[i] = (float) (r.nextDouble() * scale);
+    return a;
+  }
+
+  /** A zeroed buffer with a guard float before and after, holding a at OFFSET. */
+  private static FloatPointer put(float[] a) {
+    FloatPointer p = new FloatPointer(OFFSET + N + 1);
+    p.fill(0);
+    p.position(OFFSET).put(a).position(0);
+    return p;
+  }
+
+  private static long at(FloatPointer p) {
+    return p.address() + (long) OFFSET * Float.BYTES;
+  }
+
+  private static float[] get(FloatPointer p) {
+    float[] a = new float[N];
+    p.position(OFFSET).get(a).position(0);
+    return a;
+  }
+
+  private static void assertClose(float[] expected, float[] actual, String what) {
+    for (int i = 0; i < N; i++) {
+      float tol = 2e-6f * Math.max(1f, Math.abs(expected[i]));
+      if (Math.abs(expected[i] - actual[i]) > tol) {
+        assertEquals(expected[i], actual[i], tol, what + "[" + i + "]");
+      }
+    }
+  }
+}
