@@ -25,6 +25,9 @@ import org.cnn4j.train.Trainer;
  * }</pre>
  */
 public final class TrainingBenchmark {
+  /** Slices of plain steps, each followed by as many profiled steps. */
+  private static final int SLICES = 10;
+
   private TrainingBenchmark() {}
 
   /** Time per step of one step of a plan (primitive or kernel), averaged over the timed steps. */
@@ -55,8 +58,8 @@ public final class TrainingBenchmark {
   }
 
   /**
-   * Trains on random images for about {@code seconds} after a warm-up, timing
-   * whole steps; then runs as many profiled steps, timing each part.
+   * Trains on random images for about {@code seconds} after a warm-up, in
+   * slices: whole steps timed together, then as many steps with each part timed.
    */
   public static Result train(Sequential model, int batch, double seconds) {
     Plan plan = model.plan(batch, true);
@@ -74,36 +77,44 @@ public final class TrainingBenchmark {
       model.optimizer().step(model.arena(), model.counter().get());
     };
     warmUp(step, seconds);
-    int steps = 0;
-    long start = System.nanoTime();
-    long budget = (long) (seconds * 1e9);
-    while (System.nanoTime() - start < budget || steps < 3) {
-      step.run();
-      steps++;
-    }
-    double total = (System.nanoTime() - start) / 1e9;
-
+    // Plain and profiled steps alternate in slices, so that both see the same
+    // state of a shared machine and their ratio (the kernel limit) holds even
+    // when the machine's speed drifts during the run.
     List<Step> all = plan.steps();
     int forward = plan.forwardSteps().size();
     long[] nanos = new long[all.size()];
     long lossNanos = 0;
     long optNanos = 0;
-    for (int s = 0; s < steps; s++) {
-      for (int i = 0; i < all.size(); i++) {
-        if (i == forward) {
-          long t = System.nanoTime();
-          model.loss().sum(out, labels, 0, batch, k, grad, kind);
-          lossNanos += System.nanoTime() - t;
-        }
-        long t = System.nanoTime();
-        all.get(i).run();
-        nanos[i] += System.nanoTime() - t;
+    long plainNanos = 0;
+    int steps = 0;
+    long slice = (long) (seconds * 1e9 / SLICES);
+    for (int round = 0; round < SLICES; round++) {
+      int n = 0;
+      long start = System.nanoTime();
+      while (System.nanoTime() - start < slice || n < 1) {
+        step.run();
+        n++;
       }
-      model.counter().increment();
-      long t = System.nanoTime();
-      model.optimizer().step(model.arena(), model.counter().get());
-      optNanos += System.nanoTime() - t;
+      plainNanos += System.nanoTime() - start;
+      steps += n;
+      for (int s = 0; s < n; s++) {
+        for (int i = 0; i < all.size(); i++) {
+          if (i == forward) {
+            long t = System.nanoTime();
+            model.loss().sum(out, labels, 0, batch, k, grad, kind);
+            lossNanos += System.nanoTime() - t;
+          }
+          long t = System.nanoTime();
+          all.get(i).run();
+          nanos[i] += System.nanoTime() - t;
+        }
+        model.counter().increment();
+        long t = System.nanoTime();
+        model.optimizer().step(model.arena(), model.counter().get());
+        optNanos += System.nanoTime() - t;
+      }
     }
+    double total = plainNanos / 1e9;
     List<StepTime> profile = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       Step s = all.get(i);

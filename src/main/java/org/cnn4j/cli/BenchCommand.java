@@ -1,7 +1,9 @@
 package org.cnn4j.cli;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cnn4j.bench.PeakFlops;
 import org.cnn4j.bench.TrainingBenchmark;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Option;
         "Prints the FP32 peak measured at this thread count, one JSON line per measurement, then per batch",
         "size one line per primitive (time per step, GFLOP/s, oneDNN implementation, problem in benchdnn",
         "notation) and the split of the step's time.",
-        "Example: cnn4j bench --batch 10,64,256 --seconds 5 --threads 2",
+        "Example: cnn4j bench --batch 10,64,256 --seconds 5 --threads 2,1",
         "Run it on an idle machine: other busy processes stall oneDNN's threads."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch", split = ",", defaultValue = "10,64,256", description = "Batch sizes (default ${DEFAULT-VALUE}).")
@@ -28,8 +30,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "5", description = "Timed seconds per measurement (default ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--threads", description = "Threads for oneDNN and cnn4j's kernels (default: all cores).")
-  Integer threads;
+  @Option(names = "--threads", split = ",", description = {"Threads for oneDNN and cnn4j's kernels (default: all cores);",
+      "several (--threads 2,1) are measured one after the other for each batch size, with their ratio."})
+  List<Integer> threads;
 
   @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP + ".")
   String model;
@@ -40,21 +43,51 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (threads != null) Threads.set(threads);
-    PeakFlops.Peak peak = PeakFlops.measure(Math.min(1.0, seconds / 5));
-    System.out.println(String.format(Locale.ROOT, "{\"mode\":\"peak\",\"threads\":%d,\"isa\":\"%s\",\"gflops\":%.1f}",
-        peak.threads(), peak.isa(), peak.gflops()));
+    List<Integer> counts = threads == null ? List.of(Threads.get()) : threads;
+    for (int t : counts) {
+      if (t < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + t);
+    }
     for (int batch : batches) {
       if (batch < 1) throw new IllegalArgumentException("--batch sizes must be positive, got " + batch);
-      try (Sequential m = model.equals("reference") ? Models.reference(32, 32, 3, 10) : ModelSpec.load(model)) {
-        if (m.loss() == null) m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
-        Result train = TrainingBenchmark.train(m, batch, seconds);
-        System.out.println(TrainingBenchmark.json(train));
-        System.out.println(TrainingBenchmark.json(TrainingBenchmark.infer(m, batch, seconds)));
-        if (profile) printProfile(train, peak.gflops());
+    }
+    Map<Integer, Double> peaks = new LinkedHashMap<>();
+    for (int t : counts) {
+      Threads.set(t);
+      PeakFlops.Peak peak = PeakFlops.measure(Math.min(1.0, seconds / 5));
+      peaks.put(t, peak.gflops());
+      System.out.println(String.format(Locale.ROOT, "{\"mode\":\"peak\",\"threads\":%d,\"isa\":\"%s\",\"gflops\":%.1f}",
+          peak.threads(), peak.isa(), peak.gflops()));
+    }
+    for (int batch : batches) {
+      Map<Integer, double[]> rates = new LinkedHashMap<>();
+      for (int t : counts) {
+        Threads.set(t);
+        try (Sequential m = model.equals("reference") ? Models.reference(32, 32, 3, 10) : ModelSpec.load(model)) {
+          if (m.loss() == null) m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+          Result train = TrainingBenchmark.train(m, batch, seconds);
+          Result infer = TrainingBenchmark.infer(m, batch, seconds);
+          System.out.println(TrainingBenchmark.json(train));
+          System.out.println(TrainingBenchmark.json(infer));
+          if (profile) printProfile(train, peaks.get(t));
+          rates.put(t, new double[] {train.imagesPerSecond(), infer.imagesPerSecond()});
+        }
       }
+      if (counts.size() > 1) printScaling(batch, rates);
     }
     return 0;
+  }
+
+  /** Throughput at each thread count relative to the most threads measured. */
+  private static void printScaling(int batch, Map<Integer, double[]> rates) {
+    int most = rates.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    double[] base = rates.get(most);
+    rates.forEach((t, r) -> {
+      if (t != most) {
+        System.out.println(String.format(Locale.ROOT,
+            "{\"mode\":\"scaling\",\"batch\":%d,\"threads\":%d,\"of_threads\":%d,\"train_ratio\":%.3f,"
+                + "\"infer_ratio\":%.3f}", batch, t, most, r[0] / base[0], r[1] / base[1]));
+      }
+    });
   }
 
   private static void printProfile(Result r, double peakGflops) {
