@@ -50,6 +50,16 @@ final class BenchCommand implements Callable<Integer> {
     for (int batch : batches) {
       if (batch < 1) throw new IllegalArgumentException("--batch sizes must be positive, got " + batch);
     }
+    int callerThreads = Threads.get();
+    try {
+      measure(counts);
+    } finally {
+      Threads.set(callerThreads);
+    }
+    return 0;
+  }
+
+  private void measure(List<Integer> counts) {
     Map<Integer, Double> peaks = new LinkedHashMap<>();
     for (int t : counts) {
       Threads.set(t);
@@ -74,7 +84,6 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (counts.size() > 1) printScaling(batch, rates);
     }
-    return 0;
   }
 
   /** Throughput at each thread count relative to the most threads measured. */

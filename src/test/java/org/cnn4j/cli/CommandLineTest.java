@@ -1,6 +1,7 @@
 package org.cnn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.cnn4j.Threads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,5 +159,24 @@ class CommandLineTest {
     assertTrue(lines.stream().anyMatch(l -> l.contains("\"mode\":\"profile\"") && l.contains("mb4ic32ih32oc32oh32kh3ph1")));
     String split = lines.get(lines.size() - 1);
     assertTrue(split.matches("\\{\"mode\":\"split\",.*\"percent_of_peak\":[0-9.]+,.*}"), split);
+  }
+
+  @Test
+  void benchWithTwoThreadCountsPrintsTheirRatio() {
+    int before = Threads.get();
+    Run bench = run("bench", "--batch", "4", "--seconds", "0.1", "--threads", "2,1", "--no-profile");
+    assertEquals(0, bench.code(), bench.err());
+    List<String> lines = bench.out().lines().toList();
+    assertEquals(7, lines.size(), bench.out());
+    assertTrue(lines.get(0).startsWith("{\"mode\":\"peak\",\"threads\":2,"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("{\"mode\":\"peak\",\"threads\":1,"), lines.get(1));
+    assertTrue(lines.get(2).startsWith("{\"mode\":\"train\",\"batch\":4,\"threads\":2,"), lines.get(2));
+    assertTrue(lines.get(4).startsWith("{\"mode\":\"train\",\"batch\":4,\"threads\":1,"), lines.get(4));
+    assertTrue(lines.get(6).matches("\\{\"mode\":\"scaling\",\"batch\":4,\"threads\":1,\"of_threads\":2,"
+        + "\"train_ratio\":[0-9.]+,\"infer_ratio\":[0-9.]+}"), lines.get(6));
+    Run bad = run("bench", "--threads", "0");
+    assertNotEquals(0, bad.code(), "--threads 0 is refused");
+    assertTrue(bad.err().contains("--threads must be at least 1"), bad.err());
+    assertEquals(before, Threads.get(), "the bench gives the caller its thread count back");
   }
 }
