@@ -1,5 +1,7 @@
 package org.cnn4j.dnnl;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -15,6 +17,7 @@ public final class Tensor implements AutoCloseable {
   private final memory memory;
   private final memory.desc desc;
   private int[] flatOrder;
+  private List<Tensor> views = List.of();
 
   Tensor(memory memory, memory.desc desc) {
     this.memory = memory;
@@ -46,6 +49,18 @@ public final class Tensor implements AutoCloseable {
     return new Tensor(new memory(desc, Dnnl.engine(), at(address)), desc);
   }
 
+  /**
+   * Another descriptor over this tensor's buffer (a flat view of a 4-D
+   * activation, say) that follows {@link #rebind}: a view of the model's input,
+   * which is rebound to every batch, reads that batch.
+   */
+  public Tensor view(memory.desc desc) {
+    Tensor v = wrap(desc, address());
+    if (views.isEmpty()) views = new ArrayList<>();
+    views.add(v);
+    return v;
+  }
+
   public memory memory() {
     return memory;
   }
@@ -61,6 +76,7 @@ public final class Tensor implements AutoCloseable {
   /** Points this tensor at another buffer of the same layout (no copy). */
   public void rebind(long address) {
     memory.set_data_handle(at(address));
+    for (Tensor v : views) v.rebind(address);
   }
 
   public long floats() {

@@ -50,11 +50,11 @@ public final class Flatten extends Layer {
     memory.desc blocked = Dnnl.desc(dims4, layout);
     Tensor x = b.as(src, blocked, "reorder to flatten");
     memory.desc flat = Dnnl.desc(new long[] {b.batch(), in.size()}, memory.format_tag.nc);
-    b.output(Tensor.wrap(flat, x.address()).flatOrder(order));
+    b.output(x.view(flat).flatOrder(order));
 
     b.onBackward(() -> {
       Tensor dy = b.as(b.diffOutput(), flat, "reorder diff_dst");
-      b.diffInput(Tensor.wrap(blocked, dy.address()));
+      b.diffInput(dy.view(blocked));
     });
   }
 
