@@ -40,7 +40,12 @@ public final class Trainer {
     Samples val = o.validation();
     if (o.validationSplit() > 0) {
       if (val != null) throw new IllegalArgumentException("give validationData or validationSplit, not both");
-      int cut = (int) Math.round(data.size() * (1 - o.validationSplit()));
+      int cut = (int) (data.size() * (1 - o.validationSplit())); // Keras: int(n * (1 - split)), as Dataset.split
+      if (cut == 0 || cut == data.size()) {
+        throw new IllegalArgumentException("validation split " + o.validationSplit() + " of " + data.size()
+            + " samples leaves " + cut + " for training and " + (data.size() - cut) + " for validation; give more "
+            + "data or another split");
+      }
       train = data.slice(0, cut);
       val = data.slice(cut, data.size());
     }
