@@ -24,6 +24,21 @@ import org.cnn4j.plot.TrainingCurves;
 final class RunOutputs {
   private RunOutputs() {}
 
+  /** Creates the output folder {@code dir} given by {@code option}, or says why it cannot be one. */
+  static void directory(Path dir, String option) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(option + " " + dir + ": not a directory (a file of that name exists)");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(option + " " + dir + ": cannot create the directory (" + e + ")", e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new IllegalArgumentException(option + " " + dir + ": the directory is not writable");
+    }
+  }
+
   /** history.csv, history.json, accuracy.png and loss.png. */
   static void history(History h, Path out) throws IOException {
     Files.createDirectories(out);

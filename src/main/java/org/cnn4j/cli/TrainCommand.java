@@ -1,6 +1,5 @@
 package org.cnn4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -81,8 +80,13 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads != null) Threads.set(threads);
+    if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
+      throw new IllegalArgumentException("--validation-split " + validationSplit(validationSplit)
+          + ": expected a fraction between 0 and 1 (exclusive)");
+    }
+    RunOutputs.directory(out, "--out"); // fail now, not after the last epoch
     Path checkpoint = resume == null ? null : resume.resolve("checkpoint.cnn4j");
-    if (resume != null) Files.createDirectories(resume);
+    if (resume != null) RunOutputs.directory(resume, "--resume");
     LoadedModel saved = checkpoint == null ? null : Resume.latest(checkpoint);
     try (TrainTest sets = DataSpec.load(data, seed);
         Sequential m = saved != null ? saved.model() : ModelSpec.create(model, sets.train())) {
@@ -132,5 +136,10 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The value as the user typed it, for -0.3 or 1.5; whole numbers without ".0". */
+  private static String validationSplit(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
   }
 }

@@ -110,6 +110,35 @@ class CommandLineTest {
     assertTrue(mismatch.err().contains("(32, 32, 3)") && mismatch.err().contains("(28, 28, 1)"), mismatch.err());
   }
 
+  /** An --out that cannot be a folder is reported before any training, not after the last epoch. */
+  @Test
+  void anUnusableOutFailsBeforeTraining(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("a-file");
+    Files.writeString(file, "keep me");
+    Run train = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--out", file.toString());
+    assertEquals(1, train.code());
+    assertTrue(train.err().contains("--out " + file) && train.err().contains("not a directory"), train.err());
+    assertTrue(train.out().lines().noneMatch(l -> l.startsWith("Epoch ")), "no training: " + train.out());
+    assertEquals("keep me", Files.readString(file));
+
+    Run resume = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--out",
+        dir.resolve("out").toString(), "--resume", file.toString());
+    assertEquals(1, resume.code());
+    assertTrue(resume.err().contains("--resume " + file) && resume.err().contains("not a directory"), resume.err());
+    assertEquals("keep me", Files.readString(file));
+  }
+
+  @Test
+  void aValidationSplitOutsideZeroToOneIsRefused(@TempDir Path dir) {
+    for (String split : List.of("-0.3", "1", "1.5")) {
+      Run train = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--validation-split",
+          split, "--out", dir.toString());
+      assertEquals(1, train.code(), split + ": " + train.out());
+      assertTrue(train.err().contains("--validation-split " + split), train.err());
+      assertTrue(train.out().lines().noneMatch(l -> l.startsWith("Epoch ")), "no training: " + train.out());
+    }
+  }
+
   /** A folder without train/ and test/: the validation split must hold every class, not the last one. */
   @Test
   void folderDataIsShuffledBeforeTheValidationSplit(@TempDir Path dir) throws Exception {
