@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -57,6 +60,21 @@ final class AtomicWrite {
     } finally {
       if (!moved) Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * What went wrong, in words: java.nio's exceptions often carry only a path
+   * as their message (a FileAlreadyExistsException from creating the folder
+   * when a file of that name is in the way, say).
+   */
+  static String describe(IOException e) {
+    String m = e.getMessage();
+    if (e instanceof FileAlreadyExistsException f && f.getReason() == null) {
+      return f.getFile() + (Files.isDirectory(Path.of(f.getFile())) ? " already exists" : " is not a directory");
+    }
+    if (e instanceof NoSuchFileException f && f.getReason() == null) return "no such file or directory: " + f.getFile();
+    if (e instanceof AccessDeniedException f && f.getReason() == null) return "permission denied: " + f.getFile();
+    return m != null ? m : e.toString();
   }
 
   /** Makes the rename itself durable; not every platform can open a directory, so failure is only logged. */

@@ -70,7 +70,7 @@ public final class KerasModelConfig {
     try {
       AtomicWrite.write(file, out -> out.write(bytes), written -> {});
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + AtomicWrite.describe(e), e);
     }
   }
 

@@ -104,7 +104,7 @@ public final class ModelFile {
           out -> ModelArchive.write(out, metadata, config, index, whole.getValue(), tensors, created),
           written -> ModelArchive.check(written, file));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot save model '" + model.name() + "' to " + file + ": " + e.getMessage()
+      throw new UncheckedIOException("cannot save model '" + model.name() + "' to " + file + ": " + AtomicWrite.describe(e)
           + "; any previous file there is untouched", e);
     }
   }

@@ -301,6 +301,7 @@ class ModelFileTest {
     try (Sequential m = small()) {
       UncheckedIOException u = assertThrows(UncheckedIOException.class, () -> ModelFile.save(m, blocked));
       assertTrue(u.getMessage().contains("any previous file there is untouched"), u.getMessage());
+      assertTrue(u.getMessage().contains(file + " is not a directory"), "says what is wrong: " + u.getMessage());
     }
   }
 
