@@ -52,6 +52,7 @@ public final class Trainer {
     check(model, train, "training data");
     if (val != null) check(model, val, "validation data");
     if (train.size() == 0) throw new IllegalArgumentException("the training data is empty");
+    if (val != null && val.size() == 0) throw new IllegalArgumentException("the validation data is empty");
     Preprocessing pre = o.preprocessing() != null ? o.preprocessing() : model.preprocessing();
     model.preprocessing(pre.withoutAugmentation()); // evaluate and predict convert the same way
     model.stopTraining(false);

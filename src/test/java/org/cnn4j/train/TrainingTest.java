@@ -2,6 +2,7 @@ package org.cnn4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.cnn4j.data.Dataset;
@@ -30,6 +31,18 @@ class TrainingTest {
       long correct = 0;
       for (int i = 0; i < classes.length; i++) if (classes[i] == test.label(i)) correct++;
       assertEquals(ev.accuracy(), correct / (double) test.size(), 1e-9);
+    }
+  }
+
+  /** An empty validation set (shapes:600,0 on the command line) would give val_loss NaN on every epoch. */
+  @Test
+  void emptyValidationDataIsRefused() {
+    Dataset[] data = SyntheticShapes.trainTest(40, 0, 3);
+    try (Dataset train = data[0]; Dataset test = data[1]; Sequential model = Models.reference(32, 32, 3, 10)) {
+      model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> model.fit(train, new FitOptions().batchSize(10).epochs(1).validationData(test)));
+      assertEquals("the validation data is empty", e.getMessage());
     }
   }
 
