@@ -32,6 +32,15 @@ final class ModelSpec {
     return spec.endsWith(".json") ? KerasModelConfig.fromJson(path) : Sequential.load(path);
   }
 
+  /** A model with trained weights, for evaluate and predict: a Keras model JSON holds none. */
+  static Sequential loadSaved(String spec) {
+    if (spec.endsWith(".json")) {
+      throw new IllegalArgumentException("--model " + spec + ": a Keras model JSON holds an architecture but no "
+          + "weights; give a model saved by cnn4j (MODEL.cnn4j, which cnn4j train writes)");
+    }
+    return load(spec);
+  }
+
   /** The data must fit the model's input and output. */
   static void check(Sequential model, Dataset data, String spec) {
     Shape images = Shape.of(data.height(), data.width(), data.channels());

@@ -50,7 +50,7 @@ final class PredictCommand implements Callable<Integer> {
     if (images.isEmpty() == (data == null)) {
       throw new IllegalArgumentException("give image files or --data, not both or neither");
     }
-    try (Sequential m = ModelSpec.load(model)) {
+    try (Sequential m = ModelSpec.loadSaved(model)) {
       List<String> names = RunOutputs.readClasses(Path.of(model), m.outputUnits());
       if (data != null) return predictDataset(m, names);
       try (Dataset d = readImages(m)) {

@@ -108,6 +108,18 @@ class CommandLineTest {
     Run mismatch = run("train", "--model", small.toString(), "--data", "shapes:20,10");
     assertEquals(1, mismatch.code());
     assertTrue(mismatch.err().contains("(32, 32, 3)") && mismatch.err().contains("(28, 28, 1)"), mismatch.err());
+
+    // A JSON config has no weights: evaluating or predicting with it would report a random model.
+    Path json32 = dir.resolve("m32.json");
+    Files.writeString(json32, Files.readString(small).replace("28, 28, 1", "32, 32, 3"));
+    Path png = dir.resolve("x.png");
+    ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+    for (String[] args : List.of(new String[] {"evaluate", "--model", json32.toString(), "--data", "shapes:10,10"},
+        new String[] {"predict", "--model", json32.toString(), png.toString()})) {
+      Run r = run(args);
+      assertEquals(1, r.code(), args[0] + ": " + r.out());
+      assertTrue(r.err().contains("no weights"), r.err());
+    }
   }
 
   /** An --out that cannot be a folder is reported before any training, not after the last epoch. */
