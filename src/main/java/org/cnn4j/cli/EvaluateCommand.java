@@ -38,6 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads != null) Threads.set(threads);
+    if (out != null) RunOutputs.directory(out, "--out");
     try (TrainTest sets = DataSpec.load(data, seed); Sequential m = ModelSpec.loadSaved(model)) {
       Dataset set = sets.test() != null ? sets.test() : sets.train();
       ModelSpec.check(m, set, model);

@@ -66,6 +66,8 @@ final class PredictCommand implements Callable<Integer> {
 
   private int predictDataset(Sequential m, List<String> names) throws IOException {
     if (csv == null) throw new IllegalArgumentException("--data needs --csv FILE for the predictions");
+    if (Files.isDirectory(csv)) throw new IllegalArgumentException("--csv " + csv + ": is a directory, expected a file");
+    if (csv.getParent() != null) RunOutputs.directory(csv.getParent(), "--csv's folder");
     try (TrainTest sets = DataSpec.load(data, 42)) {
       Dataset set = sets.test() != null ? sets.test() : sets.train();
       ModelSpec.check(m, set, model);
@@ -76,7 +78,6 @@ final class PredictCommand implements Callable<Integer> {
         s.append(String.format(Locale.ROOT, "%d,%s,%s,%.6f%n", i, names.get(set.label(i)), names.get(best[i]),
             p[i][best[i]]));
       }
-      if (csv.getParent() != null) Files.createDirectories(csv.getParent());
       RunOutputs.write(csv, s.toString());
       System.out.println("wrote " + p.length + " predictions to " + csv);
     }

@@ -122,15 +122,33 @@ class CommandLineTest {
     }
   }
 
-  /** An --out that cannot be a folder is reported before any training, not after the last epoch. */
+  /**
+   * An --out, --resume or --csv that cannot be written is named before any
+   * work is done (for train: not after the last epoch).
+   */
   @Test
-  void anUnusableOutFailsBeforeTraining(@TempDir Path dir) throws Exception {
+  void unusableOutputPathsAreReportedUpFront(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("a-file");
     Files.writeString(file, "keep me");
     Run train = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--out", file.toString());
     assertEquals(1, train.code());
     assertTrue(train.err().contains("--out " + file) && train.err().contains("not a directory"), train.err());
     assertTrue(train.out().lines().noneMatch(l -> l.startsWith("Epoch ")), "no training: " + train.out());
+    assertEquals("keep me", Files.readString(file));
+
+    Path model = dir.resolve("m").resolve("model.cnn4j");
+    assertEquals(0, run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "0", "--out",
+        model.getParent().toString()).code());
+    Run evaluate = run("evaluate", "--model", model.toString(), "--data", "shapes:10,10", "--out", file.toString());
+    assertEquals(1, evaluate.code());
+    assertTrue(evaluate.err().contains("--out " + file + ": not a directory"), evaluate.err());
+    Run predict = run("predict", "--model", model.toString(), "--data", "shapes:10,10", "--csv",
+        file.resolve("p.csv").toString());
+    assertEquals(1, predict.code());
+    assertTrue(predict.err().contains(file + ": not a directory"), predict.err());
+    Run predictDir = run("predict", "--model", model.toString(), "--data", "shapes:10,10", "--csv", dir.toString());
+    assertEquals(1, predictDir.code());
+    assertTrue(predictDir.err().contains("--csv " + dir + ": is a directory"), predictDir.err());
     assertEquals("keep me", Files.readString(file));
 
     Run resume = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--out",
