@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a folder of images with one subfolder per class, like Keras's
- * {@code image_dataset_from_directory}: classes are the subfolder names in alphabetical order,
+ * {@code image_dataset_from_directory}: classes are the subfolder names in alphabetical order
+ * (hidden ones, such as {@code .ipynb_checkpoints}, skipped),
  * images (.jpg, .jpeg, .png, .bmp, .gif, searched recursively) are taken in class order and then
  * path order, so the result is the same on every run. Decoding runs on one thread per core.
  *
@@ -196,7 +197,7 @@ public final class ImageFolderReader {
     }
     try (Stream<Path> children = Files.list(root)) {
       List<String> names = children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .sorted().toList();
+          .filter(name -> !name.startsWith(".")).sorted().toList(); // as Keras: .git is no class
       if (names.isEmpty()) {
         throw new DatasetException(root + " has no class subfolders; expected one folder of images"
             + " per class, such as " + root.resolve("cat") + "/0001.jpg");

@@ -76,6 +76,19 @@ class ImageFolderReaderTest {
     }
   }
 
+  /** As Keras: hidden folders (.ipynb_checkpoints, .git) are not classes. */
+  @Test
+  void hiddenFoldersAreNotClasses() throws IOException {
+    png(dir.resolve("cat/a.png"), 1);
+    png(dir.resolve("dog/a.png"), 2);
+    png(dir.resolve(".ipynb_checkpoints/a-checkpoint.png"), 3);
+    Files.createDirectories(dir.resolve(".git/objects"));
+    try (Dataset d = ImageFolderReader.read(dir)) {
+      assertEquals(List.of("cat", "dog"), d.classNames());
+      assertArrayEquals(new int[] {0, 1}, d.labels());
+    }
+  }
+
   @Test
   void convertsToGrayscaleAndKeepsGrayImages() throws IOException {
     png(dir.resolve("color/a.png"), 200);
