@@ -50,6 +50,9 @@ final class BenchCommand implements Callable<Integer> {
     for (int batch : batches) {
       if (batch < 1) throw new IllegalArgumentException("--batch sizes must be positive, got " + batch);
     }
+    if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+    // A bad --model fails now, with its message, rather than after the peak measurement.
+    if (!model.equals("reference")) ModelSpec.load(model).close();
     int callerThreads = Threads.get();
     try {
       measure(counts);

@@ -25,7 +25,7 @@ import org.cnn4j.data.TrainTest;
  */
 final class DataSpec {
   static final String HELP = "shapes[:TRAIN,TEST] | cifar10:DIR|FILE.tar.gz | cifar100:DIR|FILE.tar.gz | "
-      + "idx:DIR | idx:IMAGES,LABELS | folder:DIR (default: shapes)";
+      + "idx:DIR | idx:IMAGES,LABELS | folder:DIR";
 
   private DataSpec() {}
 
@@ -103,7 +103,7 @@ final class DataSpec {
   }
 
   private static Path existing(String path, String spec) {
-    if (path.isEmpty()) throw new IllegalArgumentException("--data " + spec + ": a path is missing after ':'");
+    if (path.isEmpty()) throw new IllegalArgumentException("--data " + spec + ": a path is missing");
     Path p = Path.of(path);
     if (!Files.exists(p)) throw new IllegalArgumentException("--data " + spec + ": " + p + " does not exist");
     return p;

@@ -20,7 +20,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "MODEL.cnn4j", description = "A model saved by cnn4j.")
   String model;
 
-  @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC", description = DataSpec.HELP + ".")
+  @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC", description = DataSpec.HELP
+      + " (default ${DEFAULT-VALUE}).")
   String data;
 
   @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")

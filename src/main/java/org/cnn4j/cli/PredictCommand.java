@@ -35,6 +35,10 @@ final class PredictCommand implements Callable<Integer> {
       + DataSpec.HELP + ".")
   String data;
 
+  @Option(names = "--seed", defaultValue = "42",
+      description = "With --data shapes: seed of the generated data, as given to train (default ${DEFAULT-VALUE}).")
+  long seed;
+
   @Option(names = "--csv", paramLabel = "FILE", description = "With --data: write index,label,predicted,probability rows.")
   Path csv;
 
@@ -68,7 +72,7 @@ final class PredictCommand implements Callable<Integer> {
     if (csv == null) throw new IllegalArgumentException("--data needs --csv FILE for the predictions");
     if (Files.isDirectory(csv)) throw new IllegalArgumentException("--csv " + csv + ": is a directory, expected a file");
     if (csv.getParent() != null) RunOutputs.directory(csv.getParent(), "--csv's folder");
-    try (TrainTest sets = DataSpec.load(data, 42)) {
+    try (TrainTest sets = DataSpec.load(data, seed)) {
       Dataset set = sets.test() != null ? sets.test() : sets.train();
       ModelSpec.check(m, set, model);
       float[][] p = m.predict(set, 64);
@@ -92,6 +96,7 @@ final class PredictCommand implements Callable<Integer> {
     byte[] px = new byte[images.size() * h * w * c];
     for (int i = 0; i < images.size(); i++) {
       Path f = images.get(i);
+      if (Files.isDirectory(f)) throw new IllegalArgumentException("image " + f + " is a directory, expected an image file");
       if (!Files.isRegularFile(f)) throw new IllegalArgumentException("image " + f + " does not exist");
       BufferedImage img = ImageIO.read(f.toFile());
       if (img == null) throw new IllegalArgumentException("image " + f + " is not a readable PNG or JPEG");

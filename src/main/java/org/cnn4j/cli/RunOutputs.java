@@ -26,6 +26,7 @@ final class RunOutputs {
 
   /** Creates the output folder {@code dir} given by {@code option}, or says why it cannot be one. */
   static void directory(Path dir, String option) {
+    if (dir.toString().isEmpty()) throw new IllegalArgumentException(option + " is empty; give a directory");
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new IllegalArgumentException(option + " " + dir + ": not a directory (a file of that name exists)");
     }

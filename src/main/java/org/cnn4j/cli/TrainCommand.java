@@ -25,10 +25,11 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train a CNN; write its history, curves, confusion matrix, report and model to --out.",
         "With no options it trains the reference CNN on the embedded shapes dataset (no download).",
-        "Example: cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar", ""})
+        "Example, with CIFAR-10's JPEGs extracted to cifar10-jpeg/{train,test}/CLASS/:",
+        "  cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar", ""})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC", description = "Training data: "
-      + DataSpec.HELP + ".")
+      + DataSpec.HELP + " (default ${DEFAULT-VALUE}).")
   String data;
 
   @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP + ".")

@@ -60,8 +60,8 @@ final class Determinism implements StatefulCallback {
   @Override
   public void restore(Map<String, Object> saved) {
     same("thread count", saved.get("threads"), threads, "call Threads.set(%s) (cnn4j --threads %s) first");
-    same("seed", saved.get("seed"), seed, "pass FitOptions.seed(%s)");
-    same("batch size", saved.get("batch_size"), batchSize, "pass FitOptions.batchSize(%s)");
+    same("seed", saved.get("seed"), seed, "pass FitOptions.seed(%s) (cnn4j --seed %s)");
+    same("batch size", saved.get("batch_size"), batchSize, "pass FitOptions.batchSize(%s) (cnn4j --batch %s)");
   }
 
   private static void same(String what, Object saved, long now, String fix) {

@@ -122,6 +122,33 @@ class CommandLineTest {
     }
   }
 
+  @Test
+  void smallMistakesAreNamedPrecisely(@TempDir Path dir) throws Exception {
+    Run emptyOut = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "0", "--out", "");
+    assertEquals(1, emptyOut.code());
+    assertTrue(emptyOut.err().contains("--out is empty"), emptyOut.err());
+
+    Files.write(dir.resolve("images.idx"), new byte[16]);
+    Run idx = run("train", "--data", "idx:" + dir.resolve("images.idx") + ",");
+    assertEquals(1, idx.code());
+    assertTrue(idx.err().contains("a path is missing") && !idx.err().contains("after ':'"), idx.err());
+
+    Path model = dir.resolve("m").resolve("model.cnn4j");
+    assertEquals(0, run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "0", "--out",
+        model.getParent().toString()).code());
+    Run folderAsImage = run("predict", "--model", model.toString(), dir.toString());
+    assertEquals(1, folderAsImage.code());
+    assertTrue(folderAsImage.err().contains(dir + " is a directory"), folderAsImage.err());
+
+    Run seconds = run("bench", "--seconds", "0");
+    assertEquals(1, seconds.code());
+    assertTrue(seconds.err().contains("--seconds must be positive"), seconds.err());
+    Run benchModel = run("bench", "--model", dir.resolve("none.json").toString());
+    assertEquals(1, benchModel.code());
+    assertTrue(benchModel.err().contains("none.json: no such file"), benchModel.err());
+    assertTrue(benchModel.out().isEmpty(), "nothing measured: " + benchModel.out());
+  }
+
   /**
    * An --out, --resume or --csv that cannot be written is named before any
    * work is done (for train: not after the last epoch).
