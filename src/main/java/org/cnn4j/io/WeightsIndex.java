@@ -96,6 +96,11 @@ final class WeightsIndex {
         slots.put(e.getKey(), entries(e.getValue(), where + ": weights.optimizer_slots." + e.getKey(), offset));
       }
     }
+    JsonNode declared = n.path("bytes");
+    if (!declared.isMissingNode() && !(declared.canConvertToExactIntegral() && declared.longValue() == entryBytes)) {
+      throw bad(where, "weights.bytes is " + declared + " but " + ModelArchive.WEIGHTS + " holds " + entryBytes
+          + " bytes (the file is truncated or corrupt)");
+    }
     if (offset[0] != entryBytes) {
       throw bad(where, "the index describes " + offset[0] + " bytes of weights but " + ModelArchive.WEIGHTS
           + " holds " + entryBytes + " (the file is truncated or corrupt)");

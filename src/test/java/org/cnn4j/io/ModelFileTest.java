@@ -225,7 +225,7 @@ class ModelFileTest {
     edit(good, bad, e -> e.remove("weights.bin"));
     assertLoadError(bad, "not a cnn4j model file, or an incomplete one: no weights.bin");
     edit(good, bad, e -> e.put("weights.bin", Arrays.copyOf(e.get("weights.bin"), e.get("weights.bin").length - 4)));
-    assertLoadError(bad, "bytes of weights but weights.bin holds");
+    assertLoadError(bad, "but weights.bin holds 55328 bytes (the file is truncated or corrupt)");
     assertLoadError(dir.resolve("missing.cnn4j"), "no such model file");
     assertLoadError(dir, "is a directory");
   }
@@ -243,6 +243,8 @@ class ModelFileTest {
     assertLoadError(bad, "not a cnn4j model file (\"format\" is \"keras\", expected \"cnn4j-model\")");
     editMetadata(good, bad, m -> ((ObjectNode) m.get("weights")).put("byte_order", "big_endian"));
     assertLoadError(bad, "weights.byte_order is \"big_endian\"; this cnn4j reads \"little_endian\"");
+    editMetadata(good, bad, m -> ((ObjectNode) m.get("weights")).put("bytes", 1_000_000_000_000_000L));
+    assertLoadError(bad, "weights.bytes is 1000000000000000 but weights.bin holds ");
   }
 
   @Test
