@@ -100,8 +100,12 @@ public final class Batches implements AutoCloseable {
   }
 
   public int batchesPerEpoch() {
-    int n = samples.size();
-    return dropRemainder ? n / batchSize : (n + batchSize - 1) / batchSize;
+    return batchesPerEpoch(samples.size(), batchSize, dropRemainder);
+  }
+
+  /** Batches in one pass over {@code n} samples. */
+  public static int batchesPerEpoch(int n, int batchSize, boolean dropRemainder) {
+    return dropRemainder ? n / batchSize : (int) ((n + (long) batchSize - 1) / batchSize);
   }
 
   /** Starts preparing the batches of an epoch (0-based) in the background. */

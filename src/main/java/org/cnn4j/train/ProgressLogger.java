@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Keras-style progress on standard output. On a terminal with verbose 1, a
- * live bar per epoch (samples done, bar, elapsed, ETA, time per step, metrics);
+ * live bar per epoch (steps done as Keras counts them, bar, elapsed, ETA, time
+ * per step, metrics);
  * otherwise exactly one line per epoch, so log files get no carriage returns.
  */
 final class ProgressLogger implements Callback {
@@ -14,17 +15,16 @@ final class ProgressLogger implements Callback {
 
   private final boolean live;
   private final int epochs;
-  private final int samples;
-  private final int batchSize;
+  private final int steps;
   private final PrintStream out = System.out;
   private long epochStart;
   private long lastDraw;
 
-  ProgressLogger(int verbose, int epochs, int samples, int batchSize) {
+  /** {@code steps}: batches per epoch. */
+  ProgressLogger(int verbose, int epochs, int steps) {
     this.live = verbose == 1 && System.console() != null;
     this.epochs = epochs;
-    this.samples = samples;
-    this.batchSize = batchSize;
+    this.steps = steps;
   }
 
   @Override
@@ -38,16 +38,16 @@ final class ProgressLogger implements Callback {
   public void onTrainBatchEnd(int batch, Map<String, Double> logs) {
     if (!live) return;
     long now = System.nanoTime();
-    int done = Math.min(samples, (batch + 1) * batchSize);
-    if (now - lastDraw < REDRAW_NANOS && done < samples) return;
+    int done = Math.min(steps, batch + 1);
+    if (now - lastDraw < REDRAW_NANOS && done < steps) return;
     lastDraw = now;
     double elapsed = (now - epochStart) / 1e9;
-    double perStep = elapsed / (batch + 1);
-    double eta = done == 0 ? 0 : elapsed * (samples - done) / done;
+    double perStep = elapsed / done;
+    double eta = perStep * (steps - done);
     int width = 30;
-    int filled = (int) ((long) width * done / samples);
+    int filled = (int) ((long) width * done / steps);
     String bar = "=".repeat(Math.max(0, filled - 1)) + (filled < width ? ">" : "=") + ".".repeat(width - filled);
-    out.print(String.format(Locale.ROOT, "\r%d/%d [%s] - %.0fs - ETA: %.0fs - %.1fms/step%s", done, samples, bar,
+    out.print(String.format(Locale.ROOT, "\r%d/%d [%s] - %.0fs - ETA: %.0fs - %.1fms/step%s", done, steps, bar,
         elapsed, eta, perStep * 1e3, metrics(logs)));
     out.flush();
   }
@@ -55,7 +55,7 @@ final class ProgressLogger implements Callback {
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
     double seconds = logs.getOrDefault("seconds", (System.nanoTime() - epochStart) / 1e9);
-    String line = String.format(Locale.ROOT, "%d/%d - %.1fs%s", samples, samples, seconds, metrics(logs));
+    String line = String.format(Locale.ROOT, "%d/%d - %.1fs%s", steps, steps, seconds, metrics(logs));
     if (live) {
       out.print("\r" + line + "\n");
     } else {

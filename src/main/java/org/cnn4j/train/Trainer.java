@@ -58,7 +58,7 @@ public final class Trainer {
     model.stopTraining(false);
 
     long seed = o.seed() != null ? o.seed() : model.seed();
-    List<Callback> callbacks = callbacks(o, seed, train.size());
+    List<Callback> callbacks = callbacks(o, seed, Batches.batchesPerEpoch(train.size(), o.batchSize(), o.dropRemainder()));
     TrainingRun run = new TrainingRun(model, o.initialEpoch(), o.epochs(), callbacks);
     String acc = accuracyName(model);
     History history = new History();
@@ -123,9 +123,9 @@ public final class Trainer {
    * line as in Keras; checkpoints last, so that they save every other callback's
    * state as it stands after the epoch.
    */
-  private static List<Callback> callbacks(FitOptions o, long seed, int samples) {
+  private static List<Callback> callbacks(FitOptions o, long seed, int steps) {
     List<Callback> out = new ArrayList<>();
-    if (o.verbose() > 0) out.add(new ProgressLogger(o.verbose(), o.epochs(), samples, o.batchSize()));
+    if (o.verbose() > 0) out.add(new ProgressLogger(o.verbose(), o.epochs(), steps));
     if (o.deterministic()) out.add(new Determinism(seed, o.batchSize()));
     List<Callback> checkpoints = new ArrayList<>();
     for (Callback c : o.callbacks()) (c instanceof ModelCheckpoint ? checkpoints : out).add(c);
