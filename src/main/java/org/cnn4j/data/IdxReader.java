@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads MNIST-style IDX files (MNIST, Fashion-MNIST, KMNIST and the like): an images file with
@@ -26,6 +28,8 @@ import java.util.zip.GZIPInputStream;
  * }</pre>
  */
 public final class IdxReader {
+  private static final Logger log = LoggerFactory.getLogger(IdxReader.class);
+
   private static final int IMAGES_MAGIC = 0x00000803; // unsigned bytes, 3 dimensions
   private static final int LABELS_MAGIC = 0x00000801; // unsigned bytes, 1 dimension
   private static final int CHUNK = 1 << 20;
@@ -50,8 +54,17 @@ public final class IdxReader {
             + " holds " + labels.length + " labels, expected equal counts");
       }
       int maxLabel = 0;
+      boolean[] seen = new boolean[256];
       for (byte label : labels) {
         maxLabel = Math.max(maxLabel, label & 0xff);
+        seen[label & 0xff] = true;
+      }
+      int unseen = 0;
+      for (int c = 0; c <= maxLabel; c++) unseen += seen[c] ? 0 : 1;
+      if (unseen > 0) {
+        // IDX has no class count: classes are 0..max label, and a stray label makes many empty classes.
+        log.warn("{}: labels go up to {} but {} of the classes 0..{} have no image; the model gets {} outputs",
+            labelsFile, maxLabel, unseen, maxLabel, maxLabel + 1);
       }
       List<String> classNames = IntStream.rangeClosed(0, maxLabel).mapToObj(Integer::toString).toList();
       Dataset dataset = Dataset.allocate(count, in.dims[1], in.dims[2], 1, classNames, false);
