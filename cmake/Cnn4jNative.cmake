@@ -1,8 +1,8 @@
 # Shared settings for cnn4j's own native kernels.
 #
-# The kernels are built for baseline x86-64 and carry AVX2/AVX-512 clones
-# (target_clones), so a jar built here runs on any x86-64 Linux machine and
-# still uses the widest vectors the machine has.
+# The kernels are built for baseline x86-64 and carry AVX2 and AVX-512
+# variants chosen at run time (native/src/isa.h), so a jar built here runs on
+# any x86-64 Linux machine and still uses the widest vectors the machine has.
 
 function(cnn4j_native_target target)
   set_target_properties(${target} PROPERTIES

@@ -1,6 +1,7 @@
 // Gathers a batch of uint8 NHWC images by index and writes it as float,
 // (x * scale - mean[c]) * inv_std[c], optionally shifted (random crop of a
 // zero-padded image) and mirrored, straight into a model's input buffer.
+#include "isa.h"
 #include "jni_names.h"
 
 namespace {
@@ -22,10 +23,10 @@ void gather_one(const uint8_t* in, float* out, int h, int w, int c, float scale,
   }
 }
 
-CNN4J_VECTOR_CLONES
-void convert(const uint8_t* in, float* out, long n, float scale) {
+CNN4J_KERNEL void convert_impl(const uint8_t* in, float* out, long n, float scale) {
   for (long i = 0; i < n; ++i) out[i] = in[i] * scale;
 }
+CNN4J_DISPATCH(void, convert, (const uint8_t* in, float* out, long n, float scale), (in, out, n, scale))
 
 }  // namespace
 

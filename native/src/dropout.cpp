@@ -3,6 +3,7 @@
 // (seed, element index): reproducible for a seed, independent of the thread
 // count, and free of any shared RNG state between threads.
 #include <algorithm>
+#include "isa.h"
 #include "jni_names.h"
 #include "parallel.h"
 
@@ -28,13 +29,16 @@ inline uint32_t mix32(uint32_t x) {
 
 // Draws the mask, then applies it, a cache-sized chunk at a time: two simple
 // loops vectorise where one mixed u8/f32 loop stayed scalar.
-CNN4J_VECTOR_CLONES
-void forward_chunk(const float* x, float* y, uint8_t* keep, uint32_t len, uint32_t first, float scale,
-                   uint32_t threshold, uint32_t salt) {
+CNN4J_KERNEL void forward_chunk_impl(const float* x, float* y, uint8_t* keep, uint32_t len, uint32_t first,
+                                     float scale, uint32_t threshold, uint32_t salt) {
   for (uint32_t j = 0; j < len; ++j) keep[j] = mix32((first + j) ^ salt) >= threshold;
   // Arithmetic, not a branch: a random mask would mispredict half the time.
   for (uint32_t j = 0; j < len; ++j) y[j] = x[j] * (scale * static_cast<float>(keep[j]));
 }
+
+CNN4J_DISPATCH(void, forward_chunk, (const float* x, float* y, uint8_t* keep, uint32_t len, uint32_t first,
+                                     float scale, uint32_t threshold, uint32_t salt),
+               (x, y, keep, len, first, scale, threshold, salt))
 
 void forward(const float* x, float* y, uint8_t* keep, long n, float scale, uint32_t threshold, uint32_t salt,
              uint32_t offset) {
@@ -63,20 +67,25 @@ CNN4J_JNI(void, dropoutForward)(JNIEnv*, jclass, jlong src, jlong dst, jlong mas
   forward(x, y, keep, n, scale, threshold, salt, offset);
 }
 
-CNN4J_VECTOR_CLONES
-static void backward(const float* dy, float* dx, const uint8_t* keep, long n, float scale) {
-#pragma omp parallel if (n >= cnn4j::kParallelMin)
-  {
-    const cnn4j::Range r = cnn4j::thread_range(n);
+CNN4J_KERNEL void backward_range_impl(const float* dy, float* dx, const uint8_t* keep, long begin, long end,
+                                      float scale) {
 #pragma omp simd
-    for (long i = r.begin; i < r.end; ++i) dx[i] = dy[i] * (scale * static_cast<float>(keep[i]));
-  }
+  for (long i = begin; i < end; ++i) dx[i] = dy[i] * (scale * static_cast<float>(keep[i]));
 }
+
+CNN4J_DISPATCH(void, backward_range, (const float* dy, float* dx, const uint8_t* keep, long begin, long end,
+                                      float scale),
+               (dy, dx, keep, begin, end, scale))
 
 CNN4J_JNI(void, dropoutBackward)(JNIEnv*, jclass, jlong diffDst, jlong diffSrc, jlong mask, jlong n,
                                  jfloat rate) {
   const float* dy = ptr<const float>(diffDst);
   float* dx = ptr<float>(diffSrc);
   const uint8_t* keep = ptr<const uint8_t>(mask);
-  backward(dy, dx, keep, n, 1.f / (1.f - rate));
+  const float scale = 1.f / (1.f - rate);
+#pragma omp parallel if (n >= cnn4j::kParallelMin)
+  {
+    const cnn4j::Range r = cnn4j::thread_range(n);
+    backward_range(dy, dx, keep, r.begin, r.end, scale);
+  }
 }

@@ -10,6 +10,3 @@
 
 template <typename T>
 inline T* ptr(jlong address) { return reinterpret_cast<T*>(static_cast<intptr_t>(address)); }
-
-// Widest vector clone the running CPU supports, picked once at load time.
-#define CNN4J_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))

@@ -5,6 +5,7 @@
 #include <immintrin.h>
 #include <omp.h>
 #include <chrono>
+#include "isa.h"
 #include "jni_names.h"
 
 namespace {
@@ -50,12 +51,14 @@ __attribute__((target("avx2,fma"))) float chains_avx2(long iterations) {
   return s;
 }
 
-// Floats per vector of the widest FMA this CPU has; 0 when it has none.
+// Floats per vector of the widest FMA the kernels dispatch to (the CPU's,
+// capped by ONEDNN_MAX_CPU_ISA); 0 when that has none.
 int vector_floats() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return 16;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 8;
-  return 0;
+  switch (cnn4j::isa()) {
+    case cnn4j::kAvx512: return 16;
+    case cnn4j::kAvx2: return 8;
+    default: return 0;
+  }
 }
 
 // Keeps the compiler from dropping the chains as dead code.

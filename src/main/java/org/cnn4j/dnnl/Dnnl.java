@@ -1,6 +1,7 @@
 package org.cnn4j.dnnl;
 
 import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.stream;
@@ -69,6 +70,30 @@ public final class Dnnl {
           + impl + " for " + role + "; this would be orders of magnitude slower than a JIT kernel");
     }
     return impl;
+  }
+
+  /** The dimensions of a descriptor, in oneDNN's order. */
+  public static long[] dims(memory.desc d) {
+    long[] out = new long[d.get_ndims()];
+    d.get_dims().get(out);
+    return out;
+  }
+
+  /**
+   * The ISA oneDNN dispatches to, e.g. "avx512_core_amx" or "avx2": the CPU's
+   * widest, capped by the ONEDNN_MAX_CPU_ISA environment variable.
+   */
+  public static String cpuIsa() {
+    int isa = dnnl.dnnl_get_effective_cpu_isa();
+    // oneDNN's names; where two share a value (AVX10.1/512 is AVX-512 with FP16), the older one.
+    int[] values = {dnnl.dnnl_cpu_isa_sse41, dnnl.dnnl_cpu_isa_avx, dnnl.dnnl_cpu_isa_avx2,
+        dnnl.dnnl_cpu_isa_avx2_vnni, dnnl.dnnl_cpu_isa_avx2_vnni_2, dnnl.dnnl_cpu_isa_avx512_core,
+        dnnl.dnnl_cpu_isa_avx512_core_vnni, dnnl.dnnl_cpu_isa_avx512_core_bf16, dnnl.dnnl_cpu_isa_avx512_core_fp16,
+        dnnl.dnnl_cpu_isa_avx512_core_amx, dnnl.dnnl_cpu_isa_avx512_core_amx_fp16};
+    String[] names = {"sse41", "avx", "avx2", "avx2_vnni", "avx2_vnni_2", "avx512_core", "avx512_core_vnni",
+        "avx512_core_bf16", "avx512_core_fp16", "avx512_core_amx", "avx512_core_amx_fp16"};
+    for (int i = 0; i < values.length; i++) if (values[i] == isa) return names[i];
+    return "isa_0x" + Integer.toHexString(isa);
   }
 
   /** Number of floats a descriptor occupies, padding of blocked layouts included. */

@@ -35,6 +35,12 @@ public final class Kernels {
   /** Forces the library to load (and fail early with a clear message if it cannot). */
   public static void load() {}
 
+  /**
+   * The vector ISA these kernels run with: "avx512", "avx2" or "baseline" (the
+   * CPU's widest, capped like oneDNN's by the ONEDNN_MAX_CPU_ISA environment variable).
+   */
+  public static native String kernelIsa();
+
   /** Sets the OpenMP thread count that oneDNN and these kernels use from this thread on. */
   public static native void setNumThreads(int threads);
 
@@ -65,6 +71,12 @@ public final class Kernels {
 
   /** Rows whose first maximum is at the label. */
   public static native int countCorrect(long out, long labels, int n, int k);
+
+  /**
+   * Softmax backward over the last axis of {rows, k} row-major tensors, from the
+   * forward output: diffSrc = dst * (diffDst - sum(diffDst * dst)); diffSrc may be diffDst.
+   */
+  public static native void softmaxBackward(long dst, long diffDst, long diffSrc, long rows, int k);
 
   public static native void dropoutForward(long src, long dst, long mask, long n, float rate, long seed);
 

@@ -9,6 +9,7 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.softmax_backward;
@@ -16,6 +17,7 @@ import org.bytedeco.dnnl.softmax_forward;
 import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.kernels.Kernels;
 
 /**
  * Plans activations: as a post-op of the layer before (eltwise functions), or
@@ -83,22 +85,43 @@ final class ActivationPlanner {
   static Tensor backward(PlanBuilder b, ActivationFunction f, Tensor dst, Tensor diffDst) {
     if (f.isLinear()) return diffDst;
     if (f.isSoftmax() && b.lossFusesSoftmax()) return diffDst; // the loss gave d/dlogits already
-    Tensor dy = b.as(diffDst, dst.desc(), "reorder diff_dst");
-    var args = new IntMemoryMap().put(DNNL_ARG_DST, dst.memory()).put(DNNL_ARG_DIFF_DST, dy.memory())
-        .put(DNNL_ARG_DIFF_SRC, dy.memory());
     if (f.isSoftmax()) {
+      // The backward descriptor wants dst's layout for diff_dst as well.
       var hint = new softmax_forward.primitive_desc(Dnnl.engine(), dnnl.prop_kind.forward_training,
           dnnl.algorithm.softmax_accurate, dst.desc(), dst.desc(), 1);
       var pd = new softmax_backward.primitive_desc(Dnnl.engine(), dnnl.algorithm.softmax_accurate,
-          dy.desc(), dy.desc(), dst.desc(), 1, hint);
-      b.execute(pd, "softmax backward", "", args);
-    } else {
-      var hint = new eltwise_forward.primitive_desc(Dnnl.engine(), dnnl.prop_kind.forward_training,
-          f.backwardAlgorithm(), dst.desc(), dst.desc(), f.alpha(), 0f);
-      var pd = new eltwise_backward.primitive_desc(Dnnl.engine(), f.backwardAlgorithm(),
-          dy.desc(), dy.desc(), dst.desc(), f.alpha(), 0f, hint);
-      b.execute(pd, f.name() + " backward", "", args);
+          dst.desc(), dst.desc(), dst.desc(), 1, hint);
+      if (Dnnl.implementation(pd).startsWith("ref")) return softmaxBackwardKernel(b, dst, diffDst);
+      Tensor dy = b.as(diffDst, dst.desc(), "reorder diff_dst");
+      b.execute(pd, "softmax backward", "", inPlaceArgs(dst, dy));
+      return dy;
     }
+    Tensor dy = b.as(diffDst, dst.desc(), "reorder diff_dst");
+    var hint = new eltwise_forward.primitive_desc(Dnnl.engine(), dnnl.prop_kind.forward_training,
+        f.backwardAlgorithm(), dst.desc(), dst.desc(), f.alpha(), 0f);
+    var pd = new eltwise_backward.primitive_desc(Dnnl.engine(), f.backwardAlgorithm(),
+        dy.desc(), dy.desc(), dst.desc(), f.alpha(), 0f, hint);
+    b.execute(pd, f.name() + " backward", "", inPlaceArgs(dst, dy));
+    return dy;
+  }
+
+  private static IntMemoryMap inPlaceArgs(Tensor dst, Tensor dy) {
+    return new IntMemoryMap().put(DNNL_ARG_DST, dst.memory()).put(DNNL_ARG_DIFF_DST, dy.memory())
+        .put(DNNL_ARG_DIFF_SRC, dy.memory());
+  }
+
+  /**
+   * Softmax backward in cnn4j's own kernel, where oneDNN has only its reference
+   * one (below AVX-512): on channels-last copies of y and dy, in place on dy.
+   */
+  private static Tensor softmaxBackwardKernel(PlanBuilder b, Tensor dst, Tensor diffDst) {
+    long[] dims = Dnnl.dims(dst.desc());
+    var plain = Dnnl.desc(dims, dims.length == 2 ? memory.format_tag.nc : memory.format_tag.nhwc);
+    Tensor y = b.as(dst, plain, "reorder dst for softmax backward");
+    Tensor dy = b.as(diffDst, plain, "reorder diff_dst for softmax backward");
+    int k = (int) dims[1];
+    long rows = dy.floats() / k;
+    b.kernel("softmax backward", "", () -> Kernels.softmaxBackward(y.address(), dy.address(), dy.address(), rows, k));
     return dy;
   }
 }

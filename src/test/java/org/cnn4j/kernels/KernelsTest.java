@@ -38,6 +38,37 @@ class KernelsTest {
   }
 
   @Test
+  void softmaxBackwardMatchesTheFormulaOnOddRowsInPlaceAndNot() {
+    SplittableRandom r = new SplittableRandom(9);
+    // 13 classes: no vector width divides a row, so every row ends in a remainder loop.
+    int k = 13, rows = N / k;
+    float[] y = new float[rows * k], dy = random(r, 1f);
+    for (int i = 0; i < rows; i++) { // rows of a softmax output: positive, summing to 1
+      double sum = 0;
+      for (int j = 0; j < k; j++) sum += y[i * k + j] = (float) (r.nextDouble() + 0.01);
+      for (int j = 0; j < k; j++) y[i * k + j] /= (float) sum;
+    }
+    float[] expected = new float[N]; // the tail past rows * k stays 0: no row there
+    for (int i = 0; i < rows; i++) {
+      double dot = 0;
+      for (int j = 0; j < k; j++) dot += (double) dy[i * k + j] * y[i * k + j];
+      for (int j = 0; j < k; j++) expected[i * k + j] = (float) (y[i * k + j] * (dy[i * k + j] - dot));
+    }
+    float[] yPadded = new float[N + 2 * OFFSET];
+    System.arraycopy(y, 0, yPadded, OFFSET, y.length);
+    try (FloatPointer py = new FloatPointer(yPadded); FloatPointer pdy = put(dy);
+        FloatPointer pdx = put(new float[N])) {
+      Kernels.softmaxBackward(at(py), at(pdy), at(pdx), rows, k);
+      assertClose(expected, get(pdx), "dx");
+      for (int i = rows * k; i < N; i++) dy[i] = 0;
+      try (FloatPointer inPlace = put(dy)) {
+        Kernels.softmaxBackward(at(py), at(inPlace), at(inPlace), rows, k);
+        assertClose(expected, get(inPlace), "dx in place");
+      }
+    }
+  }
+
+  @Test
   void sgdMatchesTheFormulaOnEveryElement() {
     SplittableRandom r = new SplittableRandom(8);
     float[] w = random(r, 1f), g = random(r, 0.1f), vel = random(r, 0.01f);
