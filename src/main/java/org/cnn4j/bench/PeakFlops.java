@@ -24,7 +24,7 @@ public final class PeakFlops {
   /** Measures for about {@code seconds} in all (at least a few milliseconds per trial). */
   public static Peak measure(double seconds) {
     int width = Kernels.peakVectorFloats();
-    String isa = width == 16 ? "avx512" : width == 8 ? "avx2" : "none";
+    String isa = width == 0 ? "none" : Kernels.kernelIsa();
     if (width == 0) return new Peak(0, Kernels.maxThreads(), isa);
     // Calibrate: one short run tells how many iterations a trial may take.
     long probe = 100_000;

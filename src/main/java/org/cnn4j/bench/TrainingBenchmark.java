@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.Plan;
 import org.cnn4j.dnnl.Step;
 import org.cnn4j.kernels.Kernels;
@@ -146,6 +147,8 @@ public final class TrainingBenchmark {
     m.put("mode", r.mode());
     m.put("batch", r.batch());
     m.put("threads", r.threads());
+    m.put("isa", Dnnl.cpuIsa());
+    m.put("kernels_isa", Kernels.kernelIsa());
     m.put("images_per_s", round(r.imagesPerSecond()));
     m.put("steps", r.steps());
     m.put("seconds", round(r.seconds()));

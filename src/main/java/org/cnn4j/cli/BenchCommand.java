@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.cnn4j.bench.BusyNeighbour;
 import org.cnn4j.bench.PeakFlops;
 import org.cnn4j.bench.TrainingBenchmark;
 import org.cnn4j.bench.TrainingBenchmark.Result;
@@ -41,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Print the per-primitive profile and the step's time split (default on; --no-profile: off).")
   boolean profile;
 
+  @Option(names = "--neighbour", description = {"Measure with a busy single-threaded process (a shell loop) running",
+      "beside the benchmark, as on a shared server (default off)."})
+  boolean neighbour;
+
   @Override
   public Integer call() {
     List<Integer> counts = threads == null ? List.of(Threads.get()) : threads;
@@ -54,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
     // A bad --model fails now, with its message, rather than after the peak measurement.
     if (!model.equals("reference")) ModelSpec.load(model).close();
     int callerThreads = Threads.get();
-    try {
+    try (BusyNeighbour busy = neighbour ? BusyNeighbour.start() : null) {
       measure(counts);
     } finally {
       Threads.set(callerThreads);
@@ -68,8 +73,9 @@ final class BenchCommand implements Callable<Integer> {
       Threads.set(t);
       PeakFlops.Peak peak = PeakFlops.measure(Math.min(1.0, seconds / 5));
       peaks.put(t, peak.gflops());
-      System.out.println(String.format(Locale.ROOT, "{\"mode\":\"peak\",\"threads\":%d,\"isa\":\"%s\",\"gflops\":%.1f}",
-          peak.threads(), peak.isa(), peak.gflops()));
+      System.out.println(String.format(Locale.ROOT,
+          "{\"mode\":\"peak\",\"threads\":%d,\"isa\":\"%s\",\"gflops\":%.1f,\"neighbour\":%b}",
+          peak.threads(), peak.isa(), peak.gflops(), neighbour));
     }
     for (int batch : batches) {
       Map<Integer, double[]> rates = new LinkedHashMap<>();

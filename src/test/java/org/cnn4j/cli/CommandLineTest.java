@@ -237,14 +237,24 @@ class CommandLineTest {
     assertEquals(0, bench.code(), bench.err());
     List<String> all = bench.out().lines().toList();
     assertTrue(all.get(0).matches("\\{\"mode\":\"peak\",\"threads\":\\d+,\"isa\":\"(avx512|avx2|none)\","
-        + "\"gflops\":[0-9.]+}"), all.get(0));
+        + "\"gflops\":[0-9.]+,\"neighbour\":false}"), all.get(0));
     List<String> lines = all.subList(1, all.size());
-    assertTrue(lines.get(0).matches("\\{\"mode\":\"train\",\"batch\":4,\"threads\":\\d+,\"images_per_s\":[0-9.]+,"
+    assertTrue(lines.get(0).matches("\\{\"mode\":\"train\",\"batch\":4,\"threads\":\\d+,\"isa\":\"(avx2|avx512)[a-z0-9_]*\","
+        + "\"kernels_isa\":\"(avx512|avx2)\",\"images_per_s\":[0-9.]+,"
         + "\"steps\":\\d+,\"seconds\":[0-9.]+,.*}"), lines.get(0));
     assertTrue(lines.get(1).startsWith("{\"mode\":\"infer\",\"batch\":4"), lines.get(1));
     assertTrue(lines.stream().anyMatch(l -> l.contains("\"mode\":\"profile\"") && l.contains("mb4ic32ih32oc32oh32kh3ph1")));
     String split = lines.get(lines.size() - 1);
     assertTrue(split.matches("\\{\"mode\":\"split\",.*\"percent_of_peak\":[0-9.]+,.*}"), split);
+  }
+
+  @Test
+  void benchBesideABusyNeighbourStopsItAfterwards() {
+    Run bench = run("bench", "--batch", "4", "--seconds", "0.1", "--no-profile", "--neighbour");
+    assertEquals(0, bench.code(), bench.err());
+    assertTrue(bench.out().lines().findFirst().orElseThrow().endsWith("\"neighbour\":true}"), bench.out());
+    assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive),
+        "the busy loop was stopped");
   }
 
   @Test
