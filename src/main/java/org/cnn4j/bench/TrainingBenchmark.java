@@ -12,8 +12,8 @@ import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.Plan;
 import org.cnn4j.dnnl.Step;
 import org.cnn4j.kernels.Kernels;
-import org.cnn4j.model.Sequential;
-import org.cnn4j.train.Trainer;
+import org.cnn4j.model.Executor;
+import org.cnn4j.model.Model;
 
 /**
  * Measures a model's training and inference throughput on synthetic data, and
@@ -62,21 +62,12 @@ public final class TrainingBenchmark {
    * Trains on random images for about {@code seconds} after a warm-up, in
    * slices: whole steps timed together, then as many steps with each part timed.
    */
-  public static Result train(Sequential model, int batch, double seconds) {
-    Plan plan = model.plan(batch, true);
+  public static Result train(Model model, int batch, double seconds) {
+    Executor ex = model.executor();
+    Plan plan = ex.plan(batch, true, false);
     fill(model, plan, batch);
-    int k = model.outputUnits();
-    long out = plan.output().address();
     long labels = plan.labels().address();
-    long grad = plan.outputGradient().address();
-    int kind = Trainer.lossKind(model);
-    Runnable step = () -> {
-      plan.forward();
-      model.loss().sum(out, labels, 0, batch, k, grad, kind);
-      plan.backward();
-      model.counter().increment();
-      model.optimizer().step(model.arena(), model.counter().get());
-    };
+    Runnable step = () -> ex.trainStep(plan, labels, batch);
     warmUp(step, seconds);
     // Plain and profiled steps alternate in slices, so that both see the same
     // state of a shared machine and their ratio (the kernel limit) holds even
@@ -98,20 +89,20 @@ public final class TrainingBenchmark {
       }
       plainNanos += System.nanoTime() - start;
       steps += n;
+      // The same steps with each part timed: the plan's steps one by one, the loss, the update.
       for (int s = 0; s < n; s++) {
         for (int i = 0; i < all.size(); i++) {
           if (i == forward) {
             long t = System.nanoTime();
-            model.loss().sum(out, labels, 0, batch, k, grad, kind);
+            ex.loss(plan, labels, batch);
             lossNanos += System.nanoTime() - t;
           }
           long t = System.nanoTime();
           all.get(i).run();
           nanos[i] += System.nanoTime() - t;
         }
-        model.counter().increment();
         long t = System.nanoTime();
-        model.optimizer().step(model.arena(), model.counter().get());
+        ex.update();
         optNanos += System.nanoTime() - t;
       }
     }
@@ -127,8 +118,8 @@ public final class TrainingBenchmark {
   }
 
   /** Forward passes in inference mode on random images for about {@code seconds} after a warm-up. */
-  public static Result infer(Sequential model, int batch, double seconds) {
-    Plan plan = model.plan(batch, false);
+  public static Result infer(Model model, int batch, double seconds) {
+    Plan plan = model.executor().plan(batch, false, false);
     fill(model, plan, batch);
     warmUp(plan::forward, seconds);
     int steps = 0;
@@ -184,7 +175,7 @@ public final class TrainingBenchmark {
   }
 
   /** Random pixels in [0, 1) and labels, in place: the numbers do not matter, only the work. */
-  private static void fill(Sequential model, Plan plan, int batch) {
+  private static void fill(Model model, Plan plan, int batch) {
     SplittableRandom r = new SplittableRandom(model.seed());
     float[] x = new float[(int) plan.input().floats()];
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();

@@ -12,7 +12,7 @@ import org.cnn4j.bench.TrainingBenchmark.Result;
 import org.cnn4j.bench.TrainingBenchmark.StepTime;
 import org.cnn4j.Threads;
 import org.cnn4j.model.Models;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
     // A bad --model fails now, with its message, rather than after the peak measurement.
-    if (!model.equals("reference")) ModelSpec.load(model).close();
+    ModelSpec.load(model).close();
     int callerThreads = Threads.get();
     try (BusyNeighbour busy = neighbour ? BusyNeighbour.start() : null) {
       measure(counts);
@@ -81,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
       Map<Integer, double[]> rates = new LinkedHashMap<>();
       for (int t : counts) {
         Threads.set(t);
-        try (Sequential m = model.equals("reference") ? Models.reference(32, 32, 3, 10) : ModelSpec.load(model)) {
+        try (Model m = ModelSpec.load(model)) {
           if (m.loss() == null) m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
           Result train = TrainingBenchmark.train(m, batch, seconds);
           Result infer = TrainingBenchmark.infer(m, batch, seconds);

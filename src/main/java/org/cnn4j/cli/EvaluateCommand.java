@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.TrainTest;
 import org.cnn4j.Threads;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import org.cnn4j.plot.ConfusionMatrix;
 import org.cnn4j.train.Evaluation;
 import picocli.CommandLine.Command;
@@ -40,7 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (threads != null) Threads.set(threads);
     if (out != null) RunOutputs.directory(out, "--out");
-    try (TrainTest sets = DataSpec.load(data, seed); Sequential m = ModelSpec.loadSaved(model)) {
+    try (TrainTest sets = DataSpec.load(data, seed); Model m = ModelSpec.loadSaved(model)) {
       Dataset set = sets.test() != null ? sets.test() : sets.train();
       ModelSpec.check(m, set, model);
       if (m.loss() == null) m.compile("adam", "sparse_categorical_crossentropy", "accuracy");

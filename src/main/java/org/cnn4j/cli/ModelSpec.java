@@ -6,34 +6,37 @@ import org.cnn4j.data.Dataset;
 import org.cnn4j.io.KerasModelConfig;
 import org.cnn4j.layers.Shape;
 import org.cnn4j.model.Models;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 
 /** The {@code --model} flag: the built-in reference model, a Keras model JSON, or a saved cnn4j model. */
 final class ModelSpec {
-  static final String HELP = "reference | MODEL.json (Keras model.to_json()) | MODEL.cnn4j (saved by cnn4j)";
+  static final String HELP = "reference | resnet20 | resnet32 | resnet44 | resnet56 | resnet110 | MODEL.json "
+      + "(Keras model.to_json()) | MODEL.cnn4j (saved by cnn4j)";
 
   private ModelSpec() {}
 
   /** A model for this data: the reference model is sized to its images and classes. */
-  static Sequential create(String spec, Dataset data) {
-    if (spec.equals("reference")) {
-      return Models.reference(data.height(), data.width(), data.channels(), data.numClasses());
-    }
-    Sequential model = load(spec);
+  static Model create(String spec, Dataset data) {
+    Model zoo = Models.byName(spec, data.height(), data.width(), data.channels(), data.numClasses());
+    if (zoo != null) return zoo;
+    Model model = load(spec);
     check(model, data, spec);
     return model;
   }
 
-  static Sequential load(String spec) {
+  /** A zoo model by name (sized for CIFAR-10's 32x32x3 images and 10 classes), or a model file. */
+  static Model load(String spec) {
+    Model zoo = Models.byName(spec, 32, 32, 3, 10);
+    if (zoo != null) return zoo;
     Path path = Path.of(spec);
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException("--model " + spec + ": no such file (expected " + HELP + ")");
     }
-    return spec.endsWith(".json") ? KerasModelConfig.fromJson(path) : Sequential.load(path);
+    return spec.endsWith(".json") ? KerasModelConfig.fromJson(path) : Model.load(path);
   }
 
   /** A model with trained weights, for evaluate and predict: a Keras model JSON holds none. */
-  static Sequential loadSaved(String spec) {
+  static Model loadSaved(String spec) {
     if (spec.endsWith(".json")) {
       throw new IllegalArgumentException("--model " + spec + ": a Keras model JSON holds an architecture but no "
           + "weights; give a model saved by cnn4j (MODEL.cnn4j, which cnn4j train writes)");
@@ -42,7 +45,7 @@ final class ModelSpec {
   }
 
   /** The data must fit the model's input and output. */
-  static void check(Sequential model, Dataset data, String spec) {
+  static void check(Model model, Dataset data, String spec) {
     Shape images = Shape.of(data.height(), data.width(), data.channels());
     if (!images.equals(model.inputShape())) {
       model.close();

@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.TrainTest;
 import org.cnn4j.Threads;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import org.cnn4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
     if (images.isEmpty() == (data == null)) {
       throw new IllegalArgumentException("give image files or --data, not both or neither");
     }
-    try (Sequential m = ModelSpec.loadSaved(model)) {
+    try (Model m = ModelSpec.loadSaved(model)) {
       List<String> names = RunOutputs.readClasses(Path.of(model), m.outputUnits());
       if (data != null) return predictDataset(m, names);
       try (Dataset d = readImages(m)) {
@@ -68,7 +68,7 @@ final class PredictCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int predictDataset(Sequential m, List<String> names) throws IOException {
+  private int predictDataset(Model m, List<String> names) throws IOException {
     if (csv == null) throw new IllegalArgumentException("--data needs --csv FILE for the predictions");
     if (Files.isDirectory(csv)) throw new IllegalArgumentException("--csv " + csv + ": is a directory, expected a file");
     if (csv.getParent() != null) RunOutputs.directory(csv.getParent(), "--csv's folder");
@@ -89,7 +89,7 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /** The images as the model's input: resized (bilinear) to its size, RGB or grayscale as it expects. */
-  private Dataset readImages(Sequential m) throws IOException {
+  private Dataset readImages(Model m) throws IOException {
     int h = m.inputShape().get(0);
     int w = m.inputShape().get(1);
     int c = m.inputShape().get(2);

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.model.History;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import org.cnn4j.plot.ConfusionMatrix;
 import org.cnn4j.plot.ConfusionMatrixChart;
 import org.cnn4j.plot.TrainingCurves;
@@ -68,7 +68,7 @@ final class RunOutputs {
   }
 
   /** confusion-matrix.png, confusion-matrix.csv and report.txt for a model on labelled data. */
-  static ConfusionMatrix confusion(Sequential model, Dataset data, int batch, Path out) throws IOException {
+  static ConfusionMatrix confusion(Model model, Dataset data, int batch, Path out) throws IOException {
     Files.createDirectories(out);
     int[] predicted = model.predictClasses(data, batch);
     ConfusionMatrix m = new ConfusionMatrix(data.labels(), predicted, data.classNames());

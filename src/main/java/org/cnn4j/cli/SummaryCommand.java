@@ -2,7 +2,7 @@ package org.cnn4j.cli;
 
 import java.util.concurrent.Callable;
 import org.cnn4j.model.Models;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,7 +17,7 @@ final class SummaryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Sequential m = model.equals("reference") ? Models.reference(32, 32, 3, 10) : ModelSpec.load(model)) {
+    try (Model m = ModelSpec.load(model)) {
       System.out.print(m.summary());
     }
     return 0;

@@ -11,7 +11,7 @@ import org.cnn4j.io.LoadedModel;
 import org.cnn4j.Threads;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.model.History;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.plot.ConfusionMatrix;
 import org.cnn4j.train.FitOptions;
@@ -90,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
     if (resume != null) RunOutputs.directory(resume, "--resume");
     LoadedModel saved = checkpoint == null ? null : Resume.latest(checkpoint);
     try (TrainTest sets = DataSpec.load(data, seed);
-        Sequential m = saved != null ? saved.model() : ModelSpec.create(model, sets.train())) {
+        Model m = saved != null ? saved.model() : ModelSpec.create(model, sets.train())) {
       Dataset train = sets.train();
       Dataset validation = sets.test();
       if (saved != null) ModelSpec.check(m, train, checkpoint.toString());

@@ -72,6 +72,17 @@ public final class Dnnl {
     return impl;
   }
 
+  /** The same tensor in a plain layout with channels last: nc, nhwc (or x for 1-D). */
+  public static memory.desc plain(memory.desc d) {
+    long[] dims = dims(d);
+    return desc(dims, switch (dims.length) {
+      case 1 -> memory.format_tag.x;
+      case 2 -> memory.format_tag.nc;
+      case 4 -> memory.format_tag.nhwc;
+      default -> throw new IllegalArgumentException("no channels-last layout for " + dims.length + "-D tensors");
+    });
+  }
+
   /** The dimensions of a descriptor, in oneDNN's order. */
   public static long[] dims(memory.desc d) {
     long[] out = new long[d.get_ndims()];

@@ -1,22 +1,35 @@
 package org.cnn4j.dnnl;
 
-import java.util.ArrayDeque;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MULTIPLE_SRC;
+
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.memory_desc_vector;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_desc;
+import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.sum;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
- * Builds a {@link Plan}: layers, called in order, add their forward steps and
- * register their backward steps, which run in reverse once the forward pass is
- * complete. Reorders are added only where two descriptors differ. Internal API.
+ * Builds a {@link Plan} for a graph of layers: the model calls {@link #beginNode}
+ * and the layer's plan method for each node in topological order; layers add
+ * their forward steps and register their backward steps, which run in reverse
+ * order once the forward pass is complete. Reorders are added only where two
+ * descriptors differ. Internal API.
+ *
+ * <p>A tensor read by several layers receives the sum of their gradients. A
+ * gradient handed to several nodes (Add's, say) is shared: a layer that reads
+ * a shared gradient gets a private copy, and sums are written out of place, so
+ * no layer's in-place backward can change what another still reads.
  *
  * <pre>{@code
  * // inside a layer:
@@ -30,43 +43,81 @@ import org.bytedeco.javacpp.PointerScope;
  * }</pre>
  */
 public final class PlanBuilder {
+  /**
+   * The shape of the graph: for each node in topological order, the nodes it
+   * reads ({@link #MODEL_INPUT} for the model's input); whether it has
+   * trainable parameters; its name; and the node whose output is the model's.
+   */
+  public record Topology(int[][] inputs, boolean[] parameters, String[] names, int output) {
+    public int size() {
+      return inputs.length;
+    }
+  }
+
+  /** In {@link Topology#inputs}: the model's input. */
+  public static final int MODEL_INPUT = -1;
+
   private final int batch;
   private final boolean training;
+  private final boolean inputGradient;
+  private final Topology topology;
   private final ParameterArena arena;
   private final long seed;
   private final StepCounter counter;
   private final PointerScope scope = new PointerScope();
   private final List<Step> forward = new ArrayList<>();
   private final List<Step> backward = new ArrayList<>();
-  private final Deque<Runnable> backwardBuilders = new ArrayDeque<>();
+  private final Runnable[] backwardBuilders;
   private final List<Runnable> bindings = new ArrayList<>();
   private final List<Step> afterNext = new ArrayList<>();
   private List<Step> phase = forward;
-  private String layer = "input";
-  private int layerIndex = -1;
-  private int layerCount;
-  private boolean lossFusesSoftmax;
-  private boolean inputGradient;
-  private Tensor current;
-  private final List<Map.Entry<String, Tensor>> layerOutputs = new ArrayList<>();
   private final Tensor input;
+  private final Tensor[] outputs;
+  /** Gradient w.r.t. each node's output; the last slot is the model input's. */
+  private final Tensor[] gradients;
+  /** For each node (last slot: the model input), whether its output needs a gradient. */
+  private final boolean[] needsGradient;
+  /** How many nodes still to run backward hold each gradient tensor. */
+  private final Map<Tensor, Integer> holders = new IdentityHashMap<>();
+  private final List<Map.Entry<String, Tensor>> layerOutputs = new ArrayList<>();
+  private boolean lossFusesSoftmax;
+  private int node = MODEL_INPUT;
+  private String layer = "input";
+  private Tensor diffOutput;
+  private boolean released;
 
   /**
    * @param inputDims the model's input at this batch size in oneDNN's order ({N, C, H, W} or {N, C})
    * @param inputTag the input's layout as users write it (nhwc or nc)
+   * @param inputGradient whether a training plan also computes the gradient w.r.t. the model's input
    * @param seed the model's seed (for initial weights and dropout masks)
    * @param counter the model's training step counter, read by steps that need fresh randomness
    */
-  public PlanBuilder(int batch, boolean training, long[] inputDims, memory.format_tag inputTag,
-      ParameterArena arena, long seed,
-      StepCounter counter) {
+  public PlanBuilder(int batch, boolean training, boolean inputGradient, long[] inputDims,
+      memory.format_tag inputTag, Topology topology, ParameterArena arena, long seed, StepCounter counter) {
     this.batch = batch;
     this.training = training;
+    this.inputGradient = training && inputGradient;
+    this.topology = topology;
     this.arena = arena;
     this.seed = seed;
     this.counter = counter;
+    int n = topology.size();
     this.input = Tensor.allocate(Dnnl.desc(inputDims, inputTag));
-    this.current = this.input;
+    this.outputs = new Tensor[n];
+    this.gradients = new Tensor[n + 1];
+    this.backwardBuilders = new Runnable[n];
+    this.needsGradient = new boolean[n + 1];
+    needsGradient[n] = this.inputGradient;
+    for (int i = 0; i < n; i++) {
+      boolean needs = topology.parameters()[i];
+      for (int j : topology.inputs()[i]) needs |= needsGradient[slot(j)];
+      needsGradient[i] = needs;
+    }
+  }
+
+  private int slot(int nodeIndex) {
+    return nodeIndex == MODEL_INPUT ? topology.size() : nodeIndex;
   }
 
   public int batch() {
@@ -89,21 +140,25 @@ public final class PlanBuilder {
     return layer;
   }
 
-  /**
-   * True while planning the first layer of a plan that does not need the
-   * gradient w.r.t. the model's input, so that its backward-data can be skipped.
-   */
+  /** Starts planning node {@code index} of the topology. */
+  public void beginNode(int index) {
+    node = index;
+    layer = topology.names()[index];
+  }
+
+  /** True when the current node needs no gradient w.r.t. its first input, so that its backward-data can be skipped. */
   public boolean firstLayer() {
-    return layerIndex == 0 && !inputGradient;
+    return !needsDiffInput(0);
   }
 
-  /** Also compute the gradient w.r.t. the model's input (for tests and saliency). */
-  public void inputGradient(boolean wanted) {
-    this.inputGradient = wanted;
+  /** Whether the gradient w.r.t. the current node's input {@code k} is needed. */
+  public boolean needsDiffInput(int k) {
+    return needsGradient[slot(topology.inputs()[node][k])];
   }
 
+  /** True while planning the node whose output is the model's. */
   public boolean lastLayer() {
-    return layerIndex == layerCount - 1;
+    return node == topology.output();
   }
 
   /** True when the loss gives the last layer's gradient w.r.t. the logits of its softmax. */
@@ -115,43 +170,89 @@ public final class PlanBuilder {
     this.lossFusesSoftmax = fused;
   }
 
-  public void beginLayer(String name, int index, int count) {
-    this.layer = name;
-    this.layerIndex = index;
-    this.layerCount = count;
-  }
-
-  /** The current layer's input. */
+  /** The current layer's (first) input. */
   public Tensor input() {
-    return current;
+    return input(0);
   }
 
-  /** Sets the current layer's output, the next layer's input. */
+  /** The current layer's input {@code k}. */
+  public Tensor input(int k) {
+    int from = topology.inputs()[node][k];
+    return from == MODEL_INPUT ? input : outputs[from];
+  }
+
+  /** The number of inputs of the current layer. */
+  public int inputCount() {
+    return topology.inputs()[node].length;
+  }
+
+  /** Sets the current layer's output. */
   public void output(Tensor t) {
-    current = t;
+    outputs[node] = t;
     layerOutputs.add(Map.entry(layer, t));
   }
 
-  /** In a backward builder: the gradient w.r.t. the layer's output. */
+  /**
+   * In a backward builder: the gradient w.r.t. the layer's output, the
+   * layer's own to change in place (a copy when another node shares it).
+   */
   public Tensor diffOutput() {
-    return current;
+    if (diffOutput != null) return diffOutput;
+    Tensor g = gradients[node];
+    if (holders.get(g) > 1) {
+      holders.merge(g, -1, Integer::sum);
+      released = true;
+      Tensor copy = Tensor.allocate(g.desc()).flatOrder(g.flatOrder());
+      addReorder(g.memory(), copy.memory(), "copy shared diff_dst");
+      g = copy;
+    }
+    return diffOutput = g;
   }
 
-  /** In a backward builder: the gradient w.r.t. the layer's input. */
+  /** In a backward builder: the gradient w.r.t. the layer's (first) input. */
   public void diffInput(Tensor t) {
-    current = t;
+    diffInput(0, t);
+  }
+
+  /**
+   * In a backward builder: the gradient w.r.t. the layer's input {@code k}, added
+   * to what other readers of that tensor gave. Ignored where no gradient is needed.
+   */
+  public void diffInput(int k, Tensor t) {
+    int to = slot(topology.inputs()[node][k]);
+    if (!needsGradient[to]) return;
+    Tensor have = gradients[to];
+    if (have == null) {
+      gradients[to] = t;
+      holders.merge(t, 1, Integer::sum);
+      return;
+    }
+    memory.desc layout = summable(have.desc());
+    Tensor acc = as(have, layout, "reorder gradient to sum");
+    Tensor add = as(t, layout, "reorder gradient to sum");
+    // In place when this node alone holds the sum so far; else into a new tensor.
+    Tensor sum = acc != have || holders.get(have) == 1 ? acc : Tensor.allocate(layout).flatOrder(have.flatOrder());
+    addSum(List.of(acc, add), sum, "sum gradients");
+    if (sum != have) {
+      holders.merge(have, -1, Integer::sum);
+      holders.put(sum, 1);
+      gradients[to] = sum;
+    }
+  }
+
+  /**
+   * {@code d}, or its channels-last form where oneDNN has only a reference
+   * sum for it (blocked layouts whose channels are padded to the block).
+   */
+  public memory.desc summable(memory.desc d) {
+    FloatPointer scales = new FloatPointer(1f, 1f);
+    sum.primitive_desc pd = new sum.primitive_desc(Dnnl.engine(), d, scales, new memory_desc_vector(d, d));
+    return Dnnl.implementation(pd).startsWith("ref") ? Dnnl.plain(d) : d;
   }
 
   /** Registers the layer's backward planning; it runs after all forward planning, in reverse. */
   public void onBackward(Runnable plan) {
-    if (!training) return;
-    String name = layer;
-    int index = layerIndex;
-    backwardBuilders.push(() -> {
-      layer = name;
-      layerIndex = index;
-      plan.run();
-    });
+    if (training) backwardBuilders[node] = plan;
   }
 
   public Tensor allocate(memory.desc desc) {
@@ -180,9 +281,34 @@ public final class PlanBuilder {
     return impl;
   }
 
+  /**
+   * Adds a primitive whose descriptor class does not extend primitive_desc
+   * (sum, concat): the caller creates it with its own class, e.g. {@code new sum(pd)}.
+   */
+  public String execute(primitive_desc_base pd, primitive p, String role, IntMemoryMap args) {
+    String impl = Dnnl.requireOptimized(pd, layer, role);
+    add(new Step(layer, role, impl, "", 0, () -> p.execute(Dnnl.stream(), args)));
+    return impl;
+  }
+
   /** Adds one of cnn4j's own kernels as a step. */
   public void kernel(String role, String problem, Runnable action) {
     add(new Step(layer, role, "cnn4j", problem, 0, action));
+  }
+
+  /**
+   * A step that writes the sum of tensors in one layout (see {@link #summable})
+   * into {@code dst}, which may be one of them: Add's forward, gradient accumulation.
+   */
+  public void addSum(List<Tensor> srcs, Tensor dst, String role) {
+    memory_desc_vector descs = new memory_desc_vector();
+    for (Tensor t : srcs) descs.push_back(t.desc());
+    FloatPointer scales = new FloatPointer(srcs.size());
+    for (int i = 0; i < srcs.size(); i++) scales.put(i, 1f);
+    sum.primitive_desc pd = new sum.primitive_desc(Dnnl.engine(), dst.desc(), scales, descs);
+    IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_DST, dst.memory());
+    for (int i = 0; i < srcs.size(); i++) args.put(DNNL_ARG_MULTIPLE_SRC + i, srcs.get(i).memory());
+    execute(pd, new sum(pd), role, args);
   }
 
   /**
@@ -239,6 +365,24 @@ public final class PlanBuilder {
     }
   }
 
+  /** Plans the backward pass: nodes in reverse order, each from the sum of its readers' gradients. */
+  private Tensor planBackward(memory.desc plainOutput) {
+    phase = backward;
+    Tensor outputGradient = Tensor.allocate(plainOutput);
+    gradients[topology.output()] = outputGradient;
+    holders.put(outputGradient, 1);
+    for (int i = topology.size() - 1; i >= 0; i--) {
+      Tensor g = gradients[i];
+      if (g == null || backwardBuilders[i] == null) continue; // nothing upstream needs it
+      beginNode(i);
+      diffOutput = null;
+      released = false;
+      backwardBuilders[i].run();
+      if (!released) holders.merge(g, -1, Integer::sum);
+    }
+    return outputGradient;
+  }
+
   /**
    * Finishes the plan: plans the backward pass (when training) from the
    * output gradient, lays out and initialises the arena if this is the
@@ -251,22 +395,19 @@ public final class PlanBuilder {
     boolean ok = false;
     try {
       memory.desc plainOutput = Dnnl.desc(outputDims, outputTag);
-      Tensor output = as(current, plainOutput, "reorder output");
-      Tensor outputGradient = null;
-      if (training) {
-        phase = backward;
-        outputGradient = Tensor.allocate(plainOutput);
-        current = outputGradient;
-        while (!backwardBuilders.isEmpty()) backwardBuilders.pop().run();
-        if (inputGradient) {
-          layer = "input";
-          current = as(current, input.desc(), "reorder input gradient");
-        }
+      node = topology.output();
+      layer = topology.names()[node];
+      Tensor output = as(outputs[node], plainOutput, "reorder output");
+      Tensor outputGradient = training ? planBackward(plainOutput) : null;
+      Tensor inputGrad = null;
+      if (inputGradient) {
+        layer = "input";
+        Tensor g = gradients[topology.size()];
+        inputGrad = g == null ? null : as(g, input.desc(), "reorder input gradient");
       }
       if (!arena.allocated()) arena.allocate(seed);
       bindings.forEach(Runnable::run);
       IntPointer labels = new IntPointer(Math.max(batch, 1));
-      Tensor inputGrad = training && inputGradient ? current : null;
       Plan plan = new Plan(batch, training, forward, backward, input, output, outputGradient, inputGrad, labels,
           layerOutputs, scope);
       ok = true;

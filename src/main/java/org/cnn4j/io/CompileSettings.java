@@ -9,7 +9,7 @@ import java.util.Map;
 import org.cnn4j.losses.CategoricalCrossentropy;
 import org.cnn4j.losses.Loss;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.optim.Optimizer;
 import org.cnn4j.optim.SGD;
@@ -22,11 +22,11 @@ record CompileSettings(Optimizer optimizer, Loss loss, List<String> metrics) {
   private static final List<String> METRICS = List.of("accuracy", "acc", "sparse_categorical_accuracy");
 
   /** The model's settings, or null if it is not compiled. */
-  static CompileSettings of(Sequential model) {
+  static CompileSettings of(Model model) {
     return model.loss() == null ? null : new CompileSettings(model.optimizer(), model.loss(), model.metrics());
   }
 
-  void applyTo(Sequential model) {
+  void applyTo(Model model) {
     model.compile(optimizer, loss, metrics.toArray(String[]::new));
   }
 

@@ -1,8 +1,11 @@
 package org.cnn4j.io;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.cnn4j.layers.Activation;
+import org.cnn4j.layers.Add;
+import org.cnn4j.layers.Concatenate;
 import org.cnn4j.layers.ActivationFunction;
 import org.cnn4j.layers.Conv2D;
 import org.cnn4j.layers.Dense;
@@ -39,11 +42,20 @@ final class KerasLayerReader {
       case "ReLU" -> relu(c);
       case "Softmax" -> softmax(c);
       case "Maxout" -> new Maxout(maxoutPieces(c));
+      case "Add" -> new Add();
+      case "Concatenate" -> concatenate(c);
       default -> throw c.error("the layer class \"" + c.className() + "\" is not supported");
     };
     c.finish();
     if (c.name() != null) layer.setName(c.name());
     return layer;
+  }
+
+  private static Concatenate concatenate(LayerConfig c) {
+    JsonNode axis = c.get("axis");
+    if (axis == null || axis.isNull()) return new Concatenate();
+    if (!axis.canConvertToExactIntegral() || !axis.canConvertToInt()) throw c.unsupported("axis", axis, "an integer");
+    return new Concatenate(axis.asInt());
   }
 
   private static Conv2D conv2d(LayerConfig c) {

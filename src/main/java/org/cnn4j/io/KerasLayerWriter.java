@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import org.cnn4j.layers.Activation;
+import org.cnn4j.layers.Add;
+import org.cnn4j.layers.Concatenate;
 import org.cnn4j.layers.ActivationFunction;
 import org.cnn4j.layers.Conv2D;
 import org.cnn4j.layers.Dense;
@@ -67,6 +69,11 @@ final class KerasLayerWriter {
         cls = "Activation";
         c.put("activation", f.name());
       }
+    } else if (layer instanceof Add) {
+      cls = "Add";
+    } else if (layer instanceof Concatenate) {
+      cls = "Concatenate";
+      copy(given, c, "axis");
     } else if (layer instanceof Maxout m) {
       cls = "Maxout";
       module = "cnn4j.layers";
@@ -81,8 +88,13 @@ final class KerasLayerWriter {
     entry.put("class_name", cls);
     entry.set("config", c);
     entry.put("registered_name", registered);
-    if (layer.inputShape() != null) entry.set("build_config", Json.object().set("input_shape",
-        batchShape(layer.inputShape())));
+    if (layer.inputShapes() != null && layer.inputShapes().size() > 1) {
+      ArrayNode shapes = Json.array();
+      for (Shape s : layer.inputShapes()) shapes.add(batchShape(s));
+      entry.set("build_config", Json.object().set("input_shape", shapes));
+    } else if (layer.inputShape() != null) {
+      entry.set("build_config", Json.object().set("input_shape", batchShape(layer.inputShape())));
+    }
     return entry;
   }
 

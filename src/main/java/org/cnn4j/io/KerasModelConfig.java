@@ -14,17 +14,18 @@ import java.util.Set;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.Shape;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keras's model-config JSON, what {@code model.to_json()} writes, for
- * Sequential models: read in the Keras 3 and Keras 2 (tf.keras) forms, written
- * in the Keras 3 form.
+ * Sequential and functional models: read in the Keras 3 and Keras 2
+ * (tf.keras) forms, written in the Keras 3 form.
  *
  * <pre>{@code
- * Sequential model = KerasModelConfig.fromJson(Path.of("model.json"));
+ * Model model = KerasModelConfig.fromJson(Path.of("model.json"));
  * String json = KerasModelConfig.toJson(model);
  * }</pre>
  *
@@ -44,12 +45,12 @@ public final class KerasModelConfig {
 
   private KerasModelConfig() {}
 
-  public static Sequential fromJson(String json) {
+  public static Model fromJson(String json) {
     return read(Json.parse(json, "model config"), "model config", true);
   }
 
   /** Reads a config file of at most 16 MB. */
-  public static Sequential fromJson(Path file) {
+  public static Model fromJson(Path file) {
     String json;
     try {
       json = Json.readText(file);
@@ -60,12 +61,12 @@ public final class KerasModelConfig {
   }
 
   /** The model's config as Keras 3 writes it, with "compile_config" if the model is compiled. */
-  public static String toJson(Sequential model) {
+  public static String toJson(Model model) {
     return Json.compact(write(model, true));
   }
 
   /** Writes the config to a file, atomically (a reader sees the old file or the new one). */
-  public static void toJson(Sequential model, Path file) {
+  public static void toJson(Model model, Path file) {
     byte[] bytes = toJson(model).getBytes(StandardCharsets.UTF_8);
     try {
       AtomicWrite.write(file, out -> out.write(bytes), written -> {});
@@ -75,10 +76,15 @@ public final class KerasModelConfig {
   }
 
   /** Builds the model a config describes (no native memory yet); {@code source} names it in errors. */
-  static Sequential read(JsonNode root, String source, boolean compile) {
-    if (!root.isObject() || !"Sequential".equals(root.path("class_name").asText(null))) {
-      throw new ModelFormatException(source + ": not a Keras Sequential model config (\"class_name\" is "
-          + root.path("class_name") + "); cnn4j reads Sequential models only");
+  static Model read(JsonNode root, String source, boolean compile) {
+    String cls = root.isObject() ? root.path("class_name").asText(null) : null;
+    if ("Functional".equals(cls) || "Model".equals(cls)) {
+      Model model = FunctionalConfig.read(root.path("config"), source);
+      return compile ? compiled(model, root, source) : model;
+    }
+    if (!"Sequential".equals(cls)) {
+      throw new ModelFormatException(source + ": not a Keras model config (\"class_name\" is "
+          + root.path("class_name") + "); cnn4j reads Sequential and Functional models");
     }
     JsonNode config = root.path("config");
     JsonNode layers = config.isArray() ? config : config.path("layers"); // early Keras 2: config is the list
@@ -99,10 +105,10 @@ public final class KerasModelConfig {
       }
       JsonNode c = e.has("config") ? e.get("config") : Json.object();
       if (!c.isObject()) throw new ModelFormatException(source + ": layer " + i + ": \"config\" is not an object");
-      String cls = e.get("class_name").textValue();
-      if (e.path("registered_name").asText("").endsWith(">Maxout")) cls = "Maxout";
-      LayerConfig lc = new LayerConfig(source, i, cls, c);
-      if (cls.equals("InputLayer")) {
+      String layerClass = e.get("class_name").textValue();
+      if (e.path("registered_name").asText("").endsWith(">Maxout")) layerClass = "Maxout";
+      LayerConfig lc = new LayerConfig(source, i, layerClass, c);
+      if (layerClass.equals("InputLayer")) {
         if (i != 0) throw lc.error("InputLayer must come first");
         input = inputLayerShape(lc);
         continue;
@@ -131,29 +137,44 @@ public final class KerasModelConfig {
         if (!names.add(layer.name())) throw lc.error("another layer already has the name '" + layer.name() + "'");
         checkSizes(layer, lc);
       }
-      if (compile && root.hasNonNull("compile_config")) {
-        try {
-          CompileSettings.fromJson(root.get("compile_config"), source + ": compile_config").applyTo(model);
-        } catch (ModelFormatException e) {
-          log.warn("{}; the model is left uncompiled", e.getMessage());
-        }
-      }
-      return model;
+      return compile ? compiled(model, root, source) : model;
     } catch (RuntimeException e) {
       model.close();
       throw e;
     }
   }
 
+  /** Applies the config's "compile_config" when present and supported; warns and leaves it uncompiled if not. */
+  private static Model compiled(Model model, JsonNode root, String source) {
+    if (root.hasNonNull("compile_config")) {
+      try {
+        CompileSettings.fromJson(root.get("compile_config"), source + ": compile_config").applyTo(model);
+      } catch (ModelFormatException e) {
+        log.warn("{}; the model is left uncompiled", e.getMessage());
+      }
+    }
+    return model;
+  }
+
   /** The config as a JSON tree; with {@code compileConfig}, the compile settings if compiled. */
-  static ObjectNode write(Sequential model, boolean compileConfig) {
+  static ObjectNode write(Model model, boolean compileConfig) {
+    if (model.functional()) {
+      ObjectNode root = Json.object();
+      root.put("module", "keras.src.models.functional");
+      root.put("class_name", "Functional");
+      root.set("config", FunctionalConfig.write(model));
+      root.put("registered_name", "Functional");
+      CompileSettings compiled = CompileSettings.of(model);
+      if (compileConfig && compiled != null) root.set("compile_config", compiled.toJson());
+      return root;
+    }
     Shape input = model.inputShape();
     ObjectNode config = Json.object();
     config.put("name", model.name());
     config.put("trainable", true);
     config.set("dtype", KerasLayerWriter.dtypePolicy());
     ArrayNode layers = config.putArray("layers");
-    if (input != null) layers.add(inputLayer(input));
+    if (input != null) layers.add(inputLayer(input, "input_layer"));
     for (Layer l : model.layers()) layers.add(KerasLayerWriter.write(l, model.name()));
     if (input != null) config.set("build_input_shape", KerasLayerWriter.batchShape(input));
     ObjectNode root = Json.object();
@@ -167,13 +188,13 @@ public final class KerasModelConfig {
     return root;
   }
 
-  private static ObjectNode inputLayer(Shape input) {
+  static ObjectNode inputLayer(Shape input, String name) {
     ObjectNode c = Json.object();
     c.set("batch_shape", KerasLayerWriter.batchShape(input));
     c.put("dtype", "float32");
     c.put("sparse", false);
     c.put("ragged", false);
-    c.put("name", "input_layer");
+    c.put("name", name);
     ObjectNode e = Json.object();
     e.put("module", "keras.layers");
     e.put("class_name", "InputLayer");
@@ -182,7 +203,7 @@ public final class KerasModelConfig {
     return e;
   }
 
-  private static Shape inputLayerShape(LayerConfig lc) {
+  static Shape inputLayerShape(LayerConfig lc) {
     lc.common();
     if (lc.bool("sparse", false) || lc.bool("ragged", false)) {
       throw lc.error("sparse and ragged inputs are not supported");
@@ -231,7 +252,7 @@ public final class KerasModelConfig {
   }
 
   /** Keeps every sample and every weight tensor addressable by a Java array. */
-  private static void checkSizes(Layer layer, LayerConfig lc) {
+  static void checkSizes(Layer layer, LayerConfig lc) {
     if (layer.outputShape() != null && layer.outputShape().size() > Integer.MAX_VALUE) {
       throw lc.error("the output " + layer.outputShape() + " has more than " + Integer.MAX_VALUE + " values");
     }

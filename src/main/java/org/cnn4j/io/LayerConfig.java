@@ -23,7 +23,7 @@ final class LayerConfig {
   static final int MAX_DIM = 1 << 20;
 
   static final String SUPPORTED = "InputLayer, Conv2D, MaxPooling2D (MaxPool2D), Dropout, Flatten, Dense, "
-      + "Activation, LeakyReLU, ELU, ReLU, Softmax, Maxout (cnn4j)";
+      + "Activation, LeakyReLU, ELU, ReLU, Softmax, Add, Concatenate (channel axis), Maxout (cnn4j)";
 
   /** Keys every layer has (handled by {@link #common}) or the model reads (input shapes). */
   private static final Set<String> MODEL_KEYS = Set.of("name", "trainable", "dtype", "batch_input_shape",

@@ -1,7 +1,7 @@
 package org.cnn4j.io;
 
 import java.time.Instant;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 
 /**
  * A model read from a model file, with weights, optimizer state, step count
@@ -11,7 +11,7 @@ import org.cnn4j.model.Sequential;
  * @param cnn4jVersion the cnn4j version that wrote the file
  * @param created when the file was written
  */
-public record LoadedModel(Sequential model, TrainingState state, String cnn4jVersion, Instant created)
+public record LoadedModel(Model model, TrainingState state, String cnn4jVersion, Instant created)
     implements AutoCloseable {
   @Override
   public void close() {

@@ -18,7 +18,7 @@ import org.cnn4j.data.Preprocessing;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.ParameterArena;
 import org.cnn4j.layers.Layer;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.optim.Optimizer;
 import org.cnn4j.optim.SGD;
@@ -60,7 +60,7 @@ public final class ModelFile {
   private ModelFile() {}
 
   /** Saves a model with no training state (epoch 0). */
-  public static void save(Sequential model, Path file) {
+  public static void save(Model model, Path file) {
     save(model, file, TrainingState.atEpoch(0));
   }
 
@@ -70,7 +70,7 @@ public final class ModelFile {
    * @throws IllegalStateException if the model has no input shape or is closed
    * @throws UncheckedIOException if the file cannot be written; the previous file is then untouched
    */
-  public static void save(Sequential model, Path file, TrainingState state) {
+  public static void save(Model model, Path file, TrainingState state) {
     if (model.inputShape() == null) {
       throw new IllegalStateException("model '" + model.name() + "' has no input shape yet; build it before saving");
     }
@@ -136,7 +136,7 @@ public final class ModelFile {
       Instant created = instant(meta.path("created"), where);
 
       String configWhere = file + ": " + ModelArchive.CONFIG;
-      Sequential model = KerasModelConfig.read(archive.config(), configWhere, false);
+      Model model = KerasModelConfig.read(archive.config(), configWhere, false);
       try {
         if (model.inputShape() == null) {
           throw new ModelFormatException(configWhere + ": the model has no input shape");
@@ -221,7 +221,7 @@ public final class ModelFile {
     return e;
   }
 
-  private static ObjectNode metadata(Sequential model, TrainingState state, WeightsIndex index, Instant created) {
+  private static ObjectNode metadata(Model model, TrainingState state, WeightsIndex index, Instant created) {
     ObjectNode m = Json.object();
     m.put("format", FORMAT);
     m.put("format_version", FORMAT_VERSION);

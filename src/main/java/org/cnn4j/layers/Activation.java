@@ -27,6 +27,11 @@ public final class Activation extends Layer {
   }
 
   @Override
+  public ActivationFunction outputActivation() {
+    return function;
+  }
+
+  @Override
   protected Shape computeOutputShape(Shape in) {
     return in;
   }

@@ -12,6 +12,7 @@ import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.primitive_desc;
 import org.bytedeco.dnnl.softmax_backward;
 import org.bytedeco.dnnl.softmax_forward;
 import org.cnn4j.dnnl.Dnnl;
@@ -63,19 +64,25 @@ final class ActivationPlanner {
   /** Applies f to t in its own primitive; in place when {@code inPlace}, else into a new tensor. */
   static Tensor forward(PlanBuilder b, ActivationFunction f, Tensor t, boolean inPlace) {
     if (f.isLinear()) return t;
-    Tensor dst = inPlace ? t : b.allocate(t.desc()).flatOrder(t.flatOrder());
     var prop = b.training() ? dnnl.prop_kind.forward_training : dnnl.prop_kind.forward_inference;
-    var args = new IntMemoryMap().put(DNNL_ARG_SRC, t.memory()).put(DNNL_ARG_DST, dst.memory());
-    if (f.isSoftmax()) {
-      var pd = new softmax_forward.primitive_desc(Dnnl.engine(), prop, dnnl.algorithm.softmax_accurate,
-          t.desc(), dst.desc(), 1);
-      b.execute(pd, "softmax forward", "", args);
-    } else {
-      var pd = new eltwise_forward.primitive_desc(Dnnl.engine(), prop, f.forwardAlgorithm(),
-          t.desc(), dst.desc(), f.alpha(), 0f);
-      b.execute(pd, f.name() + " forward", "", args);
+    primitive_desc pd = forwardDesc(f, prop, t.desc());
+    if (Dnnl.implementation(pd).startsWith("ref")) {
+      // oneDNN's JIT element-wise kernels skip some blocked layouts (few channels padded
+      // to a block of 8 or 16): run on a channels-last copy instead.
+      t = b.as(t, Dnnl.plain(t.desc()), "reorder to channels-last for " + f.name());
+      pd = forwardDesc(f, prop, t.desc());
     }
+    Tensor dst = inPlace ? t : b.allocate(t.desc()).flatOrder(t.flatOrder());
+    var args = new IntMemoryMap().put(DNNL_ARG_SRC, t.memory()).put(DNNL_ARG_DST, dst.memory());
+    b.execute(pd, f.name() + " forward", "", args);
     return dst;
+  }
+
+  private static primitive_desc forwardDesc(ActivationFunction f, dnnl.prop_kind prop, memory.desc d) {
+    if (f.isSoftmax()) {
+      return new softmax_forward.primitive_desc(Dnnl.engine(), prop, dnnl.algorithm.softmax_accurate, d, d, 1);
+    }
+    return new eltwise_forward.primitive_desc(Dnnl.engine(), prop, f.forwardAlgorithm(), d, d, f.alpha(), 0f);
   }
 
   /**
@@ -116,7 +123,7 @@ final class ActivationPlanner {
    */
   private static Tensor softmaxBackwardKernel(PlanBuilder b, Tensor dst, Tensor diffDst) {
     long[] dims = Dnnl.dims(dst.desc());
-    var plain = Dnnl.desc(dims, dims.length == 2 ? memory.format_tag.nc : memory.format_tag.nhwc);
+    var plain = Dnnl.plain(dst.desc());
     Tensor y = b.as(dst, plain, "reorder dst for softmax backward");
     Tensor dy = b.as(diffDst, plain, "reorder diff_dst for softmax backward");
     int k = (int) dims[1];

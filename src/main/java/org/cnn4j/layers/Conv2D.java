@@ -116,6 +116,11 @@ public final class Conv2D extends Layer {
   }
 
   @Override
+  public ActivationFunction outputActivation() {
+    return activation;
+  }
+
+  @Override
   protected Shape computeOutputShape(Shape in) {
     if (in.rank() != 3) throw badInput(in, "expected (height, width, channels)");
     if (padding == Padding.VALID && (in.get(0) < kh || in.get(1) < kw)) {

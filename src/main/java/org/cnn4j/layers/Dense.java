@@ -81,6 +81,11 @@ public final class Dense extends Layer {
   }
 
   @Override
+  public ActivationFunction outputActivation() {
+    return activation;
+  }
+
+  @Override
   protected Shape computeOutputShape(Shape in) {
     if (in.rank() != 1) {
       throw badInput(in, "Dense expects (batch, features); add a Flatten layer before it");

@@ -7,16 +7,27 @@ import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.PlanBuilder;
 
 /**
- * A layer of a {@link org.cnn4j.model.Sequential} model, with Keras's life cycle:
- * the constructor and setters store the configuration, {@link #build} fixes the
- * input shape and creates the parameters, and {@link #plan} adds the layer's
- * oneDNN primitives, forward and backward, to a model's execution plan.
+ * A layer of a model, with Keras's life cycle: the constructor and setters
+ * store the configuration, {@link #build} fixes the input shapes and creates
+ * the parameters, and {@link #plan} adds the layer's oneDNN primitives,
+ * forward and backward, to a model's execution plan.
+ *
+ * <p>In a {@link org.cnn4j.model.Sequential} model layers are added in order;
+ * in a functional {@link org.cnn4j.model.Model} a layer is called on the
+ * tensors it reads, as in Keras:
+ *
+ * <pre>{@code
+ * SymbolicTensor x = Input.of(32, 32, 3);
+ * SymbolicTensor y = new Conv2D(16, 3).padding("same").call(x);
+ * SymbolicTensor z = new Add().call(x, y);
+ * }</pre>
  */
 public abstract class Layer {
   private String name;
-  private Shape inputShape;
+  private List<Shape> inputShapes;
   private Shape outputShape;
   private List<Parameter> parameters = List.of();
+  private List<SymbolicTensor> inbound;
 
   /** Keras's class name, shown in summaries, e.g. "Conv2D" or "MaxPooling2D". */
   public String kerasType() {
@@ -44,8 +55,44 @@ public abstract class Layer {
     return null;
   }
 
+  /** The (first) input's shape, once built. */
   public Shape inputShape() {
-    return inputShape;
+    return inputShapes == null ? null : inputShapes.get(0);
+  }
+
+  /** Every input's shape, once built. */
+  public List<Shape> inputShapes() {
+    return inputShapes;
+  }
+
+  /**
+   * Calls the layer on the tensors it reads (Keras's functional API): builds
+   * it for their shapes, names it within their graph, and returns its output.
+   * A layer is called once; to share weights between calls, cnn4j has no support yet.
+   */
+  public SymbolicTensor call(SymbolicTensor... inputs) {
+    if (inputs.length == 0) throw new IllegalArgumentException("layer " + this + " needs at least one input tensor");
+    if (inbound != null || built()) {
+      throw new IllegalStateException("layer '" + name + "' was already called or added to a model; "
+          + "cnn4j does not share a layer between calls: create another layer");
+    }
+    SymbolicTensor.Graph graph = inputs[0].graph();
+    List<Shape> shapes = new java.util.ArrayList<>();
+    for (SymbolicTensor t : inputs) {
+      if (t.graph() != graph) {
+        throw new IllegalArgumentException("layer " + this + ": its inputs come from different Input tensors' "
+            + "graphs; a model has one input");
+      }
+      shapes.add(t.shape());
+    }
+    build(name != null ? graph.claim(name) : graph.nextName(baseName()), shapes);
+    inbound = List.of(inputs);
+    return new SymbolicTensor(this, outputShape, graph);
+  }
+
+  /** The tensors this layer was called on (empty for a layer added to a Sequential model). */
+  public List<SymbolicTensor> inbound() {
+    return inbound == null ? List.of() : inbound;
   }
 
   public Shape outputShape() {
@@ -73,19 +120,42 @@ public abstract class Layer {
    * when the input cannot feed this layer.
    */
   public final void build(String assignedName, Shape input) {
+    build(assignedName, List.of(input));
+  }
+
+  /** Like {@link #build(String, Shape)} for a layer with several inputs (Add, Concatenate). */
+  public final void build(String assignedName, List<Shape> inputs) {
     requireUnbuilt();
     if (name == null) name = assignedName;
-    Shape out = computeOutputShape(input);
-    parameters = List.copyOf(createParameters(input));
-    inputShape = input;
+    Shape out = computeOutputShape(inputs);
+    parameters = List.copyOf(createParameters(inputs.get(0)));
+    inputShapes = List.copyOf(inputs);
     outputShape = out;
   }
 
   /** The output shape for an input shape; throws IllegalArgumentException if the input does not fit. */
-  protected abstract Shape computeOutputShape(Shape input);
+  protected Shape computeOutputShape(Shape input) {
+    throw new UnsupportedOperationException(kerasType() + " overrides computeOutputShape(List)");
+  }
+
+  /** The output shape for the input shapes; single-input layers need only {@link #computeOutputShape(Shape)}. */
+  protected Shape computeOutputShape(List<Shape> inputs) {
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException("layer " + this + " takes one input, got " + inputs.size());
+    }
+    return computeOutputShape(inputs.get(0));
+  }
 
   protected List<Parameter> createParameters(Shape input) {
     return List.of();
+  }
+
+  /**
+   * The activation the layer's output has passed through (Dense, Conv2D and
+   * Activation say theirs): a final softmax can be fused with the loss.
+   */
+  public ActivationFunction outputActivation() {
+    return ActivationFunction.LINEAR;
   }
 
   /** Adds this layer's primitives to a plan. Internal API, called by the model. */

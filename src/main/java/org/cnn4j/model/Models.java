@@ -10,6 +10,17 @@ import org.cnn4j.layers.MaxPool2D;
 public final class Models {
   private Models() {}
 
+  /** The zoo's names, for help texts: "reference", "resnet20", ... */
+  public static final java.util.List<String> NAMES = java.util.List.of("reference");
+
+  /** A zoo model by name for images of the given size and classes, or null if no model has that name. */
+  public static Model byName(String name, int height, int width, int channels, int classes) {
+    return switch (name) {
+      case "reference" -> reference(height, width, channels, classes);
+      default -> null;
+    };
+  }
+
   /**
    * The reference CNN of cnn4j's design: two 3x3x32 same-padded Conv2D + ReLU,
    * 2x2 max-pool, Dropout 0.5, Flatten, Dense 128 ReLU, Dense softmax.

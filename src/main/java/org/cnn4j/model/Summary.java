@@ -10,7 +10,7 @@ final class Summary {
 
   private Summary() {}
 
-  static String of(Sequential model) {
+  static String of(Model model) {
     StringBuilder s = new StringBuilder();
     s.append("Model: \"").append(model.name()).append("\"\n").append(RULE).append('\n');
     s.append(row("Layer (type)", "Output Shape", "Param #")).append(DOUBLE_RULE).append('\n');

@@ -11,9 +11,9 @@ import org.cnn4j.data.Samples;
 import org.cnn4j.dnnl.Plan;
 import org.cnn4j.kernels.Kernels;
 import org.cnn4j.layers.Shape;
-import org.cnn4j.losses.Loss;
 import org.cnn4j.model.History;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Executor;
+import org.cnn4j.model.Model;
 import org.cnn4j.train.callbacks.ModelCheckpoint;
 
 /**
@@ -34,7 +34,7 @@ public final class Trainer {
    * callbacks with state get their saved state (from {@link FitOptions#resumeFrom})
    * right after onTrainBegin. The history holds the epochs this call trained.
    */
-  public static History fit(Sequential model, Samples data, FitOptions o) {
+  public static History fit(Model model, Samples data, FitOptions o) {
     if (model.loss() == null) throw new IllegalStateException("call compile() before fit()");
     Samples train = data;
     Samples val = o.validation();
@@ -63,7 +63,7 @@ public final class Trainer {
     String acc = accuracyName(model);
     History history = new History();
     int k = model.outputUnits();
-    int kind = lossKind(model);
+    Executor executor = model.executor();
     Map<String, Double> logs = new LinkedHashMap<>();
     try (Batches batches = new Batches(train, o.batchSize(), o.shuffle(), o.dropRemainder(), seed, pre, PREFETCH);
         Batches valBatches = val == null ? null : new Batches(val, o.batchSize(), false, false, 0,
@@ -80,17 +80,12 @@ public final class Trainer {
         long correct = 0;
         int seen = 0;
         for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
-          Plan plan = model.plan(b.count(), true);
+          Plan plan = executor.plan(b.count(), true, false);
           plan.input().rebind(b.images());
-          plan.forward();
-          long out = plan.output().address();
-          double batchLoss = model.loss().sum(out, b.labels(), 0, b.count(), k, plan.outputGradient().address(),
-              kind);
+          double batchLoss = executor.forward(plan, b.labels(), b.count());
           if (!Double.isFinite(batchLoss)) throw nonFinite(model, plan, batchLoss, epoch, b.index());
-          correct += Kernels.countCorrect(out, b.labels(), b.count(), k);
-          plan.backward();
-          model.counter().increment();
-          model.optimizer().step(model.arena(), model.counter().get());
+          correct += Kernels.countCorrect(plan.output().address(), b.labels(), b.count(), k);
+          executor.backwardAndUpdate(plan);
           lossSum += batchLoss;
           seen += b.count();
           Map<String, Double> batchLogs = Map.of("loss", lossSum / seen, acc, (double) correct / seen);
@@ -102,7 +97,7 @@ public final class Trainer {
         logs.put(acc, (double) correct / seen);
         double waited = batches.waitSeconds();
         if (valBatches != null) {
-          Evaluation ev = evaluate(model, valBatches, kind);
+          Evaluation ev = evaluate(model, valBatches);
           logs.put("val_loss", ev.loss());
           logs.put("val_" + acc, ev.accuracy());
         }
@@ -133,33 +128,32 @@ public final class Trainer {
     return out;
   }
 
-  public static Evaluation evaluate(Sequential model, Samples data, int batchSize) {
+  public static Evaluation evaluate(Model model, Samples data, int batchSize) {
     if (model.loss() == null) throw new IllegalStateException("call compile() before evaluate()");
     check(model, data, "evaluation data");
     try (Batches batches = new Batches(data, batchSize, false, false, 0, model.preprocessing(), PREFETCH)) {
-      return evaluate(model, batches, lossKind(model));
+      return evaluate(model, batches);
     }
   }
 
-  private static Evaluation evaluate(Sequential model, Batches batches, int kind) {
+  private static Evaluation evaluate(Model model, Batches batches) {
     int k = model.outputUnits();
+    Executor executor = model.executor();
     double lossSum = 0;
     long correct = 0;
     int n = 0;
     batches.startEpoch(0);
     for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
-      Plan plan = model.plan(b.count(), false);
+      Plan plan = executor.plan(b.count(), false, false);
       plan.input().rebind(b.images());
-      plan.forward();
-      long out = plan.output().address();
-      lossSum += model.loss().sum(out, b.labels(), 0, b.count(), k, 0, kind);
-      correct += Kernels.countCorrect(out, b.labels(), b.count(), k);
+      lossSum += executor.forward(plan, b.labels(), b.count());
+      correct += Kernels.countCorrect(plan.output().address(), b.labels(), b.count(), k);
       n += b.count();
     }
     return new Evaluation(n == 0 ? Double.NaN : lossSum / n, n == 0 ? Double.NaN : (double) correct / n, n);
   }
 
-  public static float[][] predict(Sequential model, Samples data, int batchSize) {
+  public static float[][] predict(Model model, Samples data, int batchSize) {
     checkShape(model, data, "prediction data");
     int width = (int) model.outputShape().size();
     float[][] out = new float[data.size()][width];
@@ -167,9 +161,9 @@ public final class Trainer {
       batches.startEpoch(0);
       int from = 0;
       for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
-        Plan plan = model.plan(b.count(), false);
+        Plan plan = model.executor().plan(b.count(), false, false);
         plan.input().rebind(b.images());
-        plan.forward();
+        model.executor().forward(plan, 0, b.count());
         FloatPointer view = new FloatPointer(plan.output().memory().get_data_handle());
         for (int i = 0; i < b.count(); i++) view.position((long) i * width).get(out[from + i]);
         from += b.count();
@@ -189,7 +183,7 @@ public final class Trainer {
     return out;
   }
 
-  private static void check(Sequential model, Samples data, String what) {
+  private static void check(Model model, Samples data, String what) {
     checkShape(model, data, what);
     int[] y = data.labels();
     if (y == null) throw new IllegalArgumentException(what + " has no labels");
@@ -197,13 +191,13 @@ public final class Trainer {
     for (int i = 0; i < y.length; i++) {
       if (y[i] < 0 || y[i] >= k) {
         throw new IllegalArgumentException(what + ": label " + y[i] + " of sample " + i + " is out of range; the "
-            + "model's last layer '" + model.layers().get(model.layers().size() - 1).name() + "' has " + k
+            + "model's last layer '" + model.outputLayer().name() + "' has " + k
             + " units, so labels must be in [0, " + (k - 1) + "]");
       }
     }
   }
 
-  private static void checkShape(Sequential model, Samples data, String what) {
+  private static void checkShape(Model model, Samples data, String what) {
     Shape expected = model.inputShape();
     if (!data.shape().equals(expected)) {
       throw new IllegalArgumentException(what + " has samples of shape " + data.shape() + " but the model's first "
@@ -211,7 +205,7 @@ public final class Trainer {
     }
   }
 
-  private static ArithmeticException nonFinite(Sequential model, Plan plan, double loss, int epoch, int batch) {
+  private static ArithmeticException nonFinite(Model model, Plan plan, double loss, int epoch, int batch) {
     String where = plan.firstNonFiniteOutput();
     return new ArithmeticException("loss became " + loss + " at epoch " + (epoch + 1) + ", batch " + (batch + 1)
         + (where != null ? "; first non-finite value: " + where : "; every layer output is finite, so the loss "
@@ -219,17 +213,7 @@ public final class Trainer {
         + model.optimizer().learningRate() + ") or check the inputs' scale");
   }
 
-  /**
-   * What the loss kernel receives from this model: logits, probabilities, or
-   * probabilities of a softmax it fuses with. Internal API.
-   */
-  public static int lossKind(Sequential model) {
-    Loss loss = model.loss();
-    if (loss.fromLogits()) return Kernels.LOGITS;
-    return model.lossFusesSoftmax() ? Kernels.FUSED_SOFTMAX : Kernels.PROBABILITIES;
-  }
-
-  private static String accuracyName(Sequential model) {
+  private static String accuracyName(Model model) {
     for (String m : model.metrics()) if (m.equals("sparse_categorical_accuracy")) return m;
     return "accuracy";
   }

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cnn4j.io.TrainingState;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class TrainingRun {
   private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
 
-  private final Sequential model;
+  private final Model model;
   private final int initialEpoch;
   private final int epochs;
   private final List<StatefulCallback> stateful = new ArrayList<>();
@@ -26,7 +26,7 @@ public final class TrainingRun {
   /**
    * @param callbacks every callback of the run; those with state must have distinct keys
    */
-  public TrainingRun(Sequential model, int initialEpoch, int epochs, List<? extends Callback> callbacks) {
+  public TrainingRun(Model model, int initialEpoch, int epochs, List<? extends Callback> callbacks) {
     this.model = model;
     this.initialEpoch = initialEpoch;
     this.epochs = epochs;
@@ -43,7 +43,7 @@ public final class TrainingRun {
     }
   }
 
-  public Sequential model() {
+  public Model model() {
     return model;
   }
 

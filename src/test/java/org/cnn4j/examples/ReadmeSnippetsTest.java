@@ -9,6 +9,7 @@ import org.cnn4j.data.Dataset;
 import org.cnn4j.data.SyntheticShapes;
 import org.cnn4j.io.LoadedModel;
 import org.cnn4j.model.Models;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.train.FitOptions;
 import org.cnn4j.train.Resume;
@@ -28,7 +29,7 @@ class ReadmeSnippetsTest {
       Path checkpoint = dir.resolve("checkpoint.cnn4j");
       for (int epochs : new int[] {1, 2}) {
         LoadedModel saved = Resume.latest(checkpoint); // null on the first run
-        try (Sequential model = saved != null ? saved.model() : Models.reference(32, 32, 3, 10)) {
+        try (Model model = saved != null ? saved.model() : Models.reference(32, 32, 3, 10)) {
           if (saved == null) model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
           FitOptions o = new FitOptions().batchSize(10).epochs(epochs).deterministic(true).validationData(test)
               .callbacks(new CSVLogger(dir.resolve("log.csv"), true),
@@ -39,11 +40,11 @@ class ReadmeSnippetsTest {
           assertEquals(1, model.fit(train, o).epochs());
         }
       }
-      try (Sequential model = Sequential.load(checkpoint)) {
+      try (Model model = Sequential.load(checkpoint)) {
         float[][] before = model.predict(test, 64);
         Path copy = dir.resolve("model.cnn4j");
         model.save(copy);
-        try (Sequential again = Sequential.load(copy)) {
+        try (Model again = Sequential.load(copy)) {
           float[][] after = again.predict(test, 64);
           for (int i = 0; i < before.length; i++) assertArrayEquals(before[i], after[i]);
         }

@@ -24,6 +24,7 @@ import org.cnn4j.layers.MaxPool2D;
 import org.cnn4j.layers.Maxout;
 import org.cnn4j.layers.Shape;
 import org.cnn4j.model.Models;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.optim.Adam;
 import org.junit.jupiter.api.Test;
@@ -130,7 +131,7 @@ class KerasModelConfigTest {
 
   @Test
   void keras3ConfigBuildsTheReferenceModel() {
-    try (Sequential m = KerasModelConfig.fromJson(KERAS3)) {
+    try (Model m = KerasModelConfig.fromJson(KERAS3)) {
       assertReferenceModel(m);
       assertInstanceOf(Adam.class, m.optimizer());
       assertEquals(1e-3f, m.optimizer().learningRate());
@@ -141,7 +142,7 @@ class KerasModelConfigTest {
 
   @Test
   void keras2ConfigBuildsTheReferenceModel() {
-    try (Sequential m = KerasModelConfig.fromJson(KERAS2)) {
+    try (Model m = KerasModelConfig.fromJson(KERAS2)) {
       assertReferenceModel(m);
       assertNull(m.loss(), "tf.keras's to_json() has no compile settings");
     }
@@ -162,7 +163,7 @@ class KerasModelConfigTest {
           {"class_name": "Maxout", "config": {"pieces": 2}},
           {"class_name": "Softmax", "config": {"axis": -1}}]}
         """;
-    try (Sequential m = KerasModelConfig.fromJson(json)) {
+    try (Model m = KerasModelConfig.fromJson(json)) {
       assertEquals(Shape.of(8, 8, 2), m.inputShape());
       List<Layer> l = m.layers();
       assertEquals(9, l.size());
@@ -181,9 +182,9 @@ class KerasModelConfigTest {
 
   @Test
   void writtenConfigReadsBackAsTheSameModel() {
-    try (Sequential original = KerasModelConfig.fromJson(KERAS3)) {
+    try (Model original = KerasModelConfig.fromJson(KERAS3)) {
       String json = KerasModelConfig.toJson(original);
-      try (Sequential again = KerasModelConfig.fromJson(json)) {
+      try (Model again = KerasModelConfig.fromJson(json)) {
         assertSameModel(original, again);
         assertEquals(json, KerasModelConfig.toJson(again), "writing is a fixed point");
       }
@@ -210,7 +211,7 @@ class KerasModelConfigTest {
       assertTrue(json.contains("\"class_name\": \"LeakyReLU\", \"config\": {\"name\": \"activation\", "
           + "\"trainable\": true, \"dtype\": " + DTYPE + ", \"negative_slope\": 0.05}"), json);
       assertTrue(json.contains("\"rate\": 0.3,"), "floats written as the shortest decimal: " + json);
-      try (Sequential again = KerasModelConfig.fromJson(json)) {
+      try (Model again = KerasModelConfig.fromJson(json)) {
         assertSameModel(m, again);
         assertEquals(3e-4f, again.optimizer().learningRate());
         assertTrue(again.loss().fromLogits());
@@ -226,7 +227,7 @@ class KerasModelConfigTest {
       m.add(new Dense(2));
       String json = KerasModelConfig.toJson(m);
       assertTrue(!json.contains("InputLayer") && !json.contains("build_config"), json);
-      try (Sequential again = KerasModelConfig.fromJson(json)) {
+      try (Sequential again = (Sequential) KerasModelConfig.fromJson(json)) {
         assertNull(again.inputShape());
         again.build(Shape.of(3));
         assertEquals(3 * 4 + 4 + 4 * 2 + 2, again.countParams());
@@ -260,8 +261,10 @@ class KerasModelConfigTest {
         "\"padding\": \"causal\" is not supported; cnn4j supports \"valid\" or \"same\"");
     assertError(KERAS2.replaceFirst("\"units\": 128", "\"units\": 0"),
         "layer 6 'dense' (Dense): \"units\" must be between 1 and 1048576, got 0");
+    assertError(KERAS2.replace("\"class_name\": \"Sequential\"", "\"class_name\": \"Subclassed\""),
+        "not a Keras model config (\"class_name\" is \"Subclassed\")");
     assertError(KERAS2.replace("\"class_name\": \"Sequential\"", "\"class_name\": \"Functional\""),
-        "not a Keras Sequential model config (\"class_name\" is \"Functional\")");
+        "\"input_layers\" must name exactly one layer");
   }
 
   @Test
@@ -277,7 +280,7 @@ class KerasModelConfigTest {
     String json = KERAS2.replaceFirst("\"kernel_regularizer\": null",
         "\"kernel_regularizer\": {\"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}")
         .replaceFirst("\"GlorotUniform\"", "\"HeNormal\"").replaceFirst("\"trainable\": true", "\"trainable\": false");
-    try (Sequential m = KerasModelConfig.fromJson(json)) {
+    try (Model m = KerasModelConfig.fromJson(json)) {
       assertEquals(1_060_138, m.countParams());
     }
   }
@@ -317,9 +320,9 @@ class KerasModelConfigTest {
   @Test
   void pathOverloadsWriteAndRead(@TempDir Path dir) {
     Path file = dir.resolve("sub/model.json");
-    try (Sequential m = Models.reference(32, 32, 3, 10)) {
+    try (Model m = Models.reference(32, 32, 3, 10)) {
       KerasModelConfig.toJson(m, file);
-      try (Sequential again = KerasModelConfig.fromJson(file)) {
+      try (Model again = KerasModelConfig.fromJson(file)) {
         assertSameModel(m, again);
       }
     }
@@ -338,13 +341,13 @@ class KerasModelConfigTest {
   @Test
   void unsupportedCompileConfigLeavesTheModelUncompiled() {
     String json = KERAS3.replace("\"class_name\": \"Adam\"", "\"class_name\": \"RMSprop\"");
-    try (Sequential m = KerasModelConfig.fromJson(json)) {
+    try (Model m = KerasModelConfig.fromJson(json)) {
       assertNull(m.loss());
       assertEquals(1_060_138, m.countParams());
     }
   }
 
-  private static void assertReferenceModel(Sequential m) {
+  private static void assertReferenceModel(Model m) {
     assertEquals("sequential", m.name());
     assertEquals(Shape.of(32, 32, 3), m.inputShape());
     List<Class<?>> kinds = m.layers().stream().<Class<?>>map(Object::getClass).toList();
@@ -354,13 +357,13 @@ class KerasModelConfigTest {
     for (String row : SUMMARY_ROWS) {
       assertTrue(summary.lines().anyMatch(l -> l.equals(row)), "missing row '" + row + "' in\n" + summary);
     }
-    try (Sequential reference = Models.reference(32, 32, 3, 10)) {
+    try (Model reference = Models.reference(32, 32, 3, 10)) {
       assertSameModel(reference, m);
     }
   }
 
   /** Same layers, names, configs, shapes and parameter counts. */
-  static void assertSameModel(Sequential expected, Sequential actual) {
+  static void assertSameModel(Model expected, Model actual) {
     assertEquals(expected.inputShape(), actual.inputShape());
     assertEquals(expected.layers().size(), actual.layers().size());
     for (int i = 0; i < expected.layers().size(); i++) {

@@ -38,6 +38,7 @@ import org.cnn4j.layers.Dense;
 import org.cnn4j.layers.Dropout;
 import org.cnn4j.layers.Flatten;
 import org.cnn4j.layers.MaxPool2D;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.optim.SGD;
 import org.cnn4j.train.FitOptions;
@@ -71,7 +72,7 @@ class ModelFileTest {
     return m;
   }
 
-  private static Sequential trained(Path file) {
+  private static Model trained(Path file) {
     Sequential m = small().seed(7);
     m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
     m.fit(X, Y, new FitOptions().batchSize(32).epochs(2));
@@ -82,7 +83,7 @@ class ModelFileTest {
   @Test
   void loadedModelPredictsBitwiseTheSame() {
     Path file = dir.resolve("model.cnn4j");
-    try (Sequential m = trained(null)) {
+    try (Model m = trained(null)) {
       m.optimizer().setLearningRate(2.5e-4f);
       float[][] before = m.predict(X, 32);
       TrainingState state = TrainingState.atEpoch(2)
@@ -90,7 +91,7 @@ class ModelFileTest {
           .withCallback("history", Map.of("loss", List.of(1.1, 0.9)));
       ModelFile.save(m, file, state);
       try (LoadedModel l = ModelFile.load(file)) {
-        Sequential g = l.model();
+        Model g = l.model();
         float[][] after = g.predict(X, 32);
         for (int i = 0; i < N; i++) assertArrayEquals(before[i], after[i], "sample " + i);
         assertWeightsEqual(m, g);
@@ -112,7 +113,7 @@ class ModelFileTest {
   @Test
   void resumedTrainingContinuesExactly() {
     Path file = dir.resolve("ckpt.cnn4j");
-    try (Sequential m = trained(file); LoadedModel l = ModelFile.load(file)) {
+    try (Model m = trained(file); LoadedModel l = ModelFile.load(file)) {
       FitOptions more = new FitOptions().batchSize(32).epochs(1);
       m.fit(X, Y, more);
       l.model().fit(X, Y, more);
@@ -150,7 +151,7 @@ class ModelFileTest {
   @Test
   void fileHoldsKerasLayoutsAndTheDocumentedMetadata() throws IOException {
     Path file = dir.resolve("model.cnn4j");
-    try (Sequential m = trained(file); ZipFile zip = new ZipFile(file.toFile())) {
+    try (Model m = trained(file); ZipFile zip = new ZipFile(file.toFile())) {
       assertEquals(List.of("metadata.json", "config.json", "weights.bin"),
           zip.stream().map(ZipEntry::getName).toList());
       JsonNode meta = new ObjectMapper().readTree(zip.getInputStream(zip.getEntry("metadata.json")));
@@ -275,10 +276,10 @@ class ModelFileTest {
   void failedSavesLeaveThePreviousFileIntact() throws IOException {
     Path file = saved();
     byte[] good = Files.readAllBytes(file);
-    Sequential closed = trained(null);
+    Model closed = trained(null);
     closed.close();
     assertThrows(IllegalStateException.class, () -> ModelFile.save(closed, file));
-    try (Sequential m = trained(null)) {
+    try (Model m = trained(null)) {
       TrainingState odd = TrainingState.atEpoch(1).withCallback("x", new Object());
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFile.save(m, file, odd));
       assertTrue(e.getMessage().contains("callback state.x: cannot save a java.lang.Object"), e.getMessage());
@@ -349,7 +350,7 @@ class ModelFileTest {
     }
   }
 
-  private static void assertWeightsEqual(Sequential expected, Sequential actual) {
+  private static void assertWeightsEqual(Model expected, Model actual) {
     List<float[]> a = expected.getWeights();
     List<float[]> b = actual.getWeights();
     assertEquals(a.size(), b.size());

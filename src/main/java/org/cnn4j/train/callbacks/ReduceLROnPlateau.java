@@ -2,7 +2,7 @@ package org.cnn4j.train.callbacks;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.cnn4j.model.Sequential;
+import org.cnn4j.model.Model;
 import org.cnn4j.train.StatefulCallback;
 import org.cnn4j.train.TrainingRun;
 import org.slf4j.Logger;
@@ -34,7 +34,7 @@ public final class ReduceLROnPlateau implements StatefulCallback {
   private double minDelta = 1e-4;
   private int verbose;
 
-  private Sequential model;
+  private Model model;
   private Monitor m;
   private Double best;
   private int wait;

@@ -12,6 +12,7 @@ import org.cnn4j.layers.Dense;
 import org.cnn4j.layers.Dropout;
 import org.cnn4j.layers.Flatten;
 import org.cnn4j.layers.MaxPool2D;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.train.Callback;
 import org.cnn4j.train.FitOptions;
@@ -55,7 +56,7 @@ final class Fixture {
         new ModelCheckpoint(dir.resolve("last.cnn4j"))};
   }
 
-  static void assertSameWeights(Sequential expected, Sequential actual) {
+  static void assertSameWeights(Model expected, Model actual) {
     List<float[]> e = expected.getWeights();
     List<float[]> a = actual.getWeights();
     assertEquals(e.size(), a.size());

@@ -22,6 +22,7 @@ import org.cnn4j.Threads;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.io.LoadedModel;
 import org.cnn4j.io.ModelFile;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.train.Resume;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class KillResumeTest {
 
     Dataset[] d = Fixture.data();
     Path whole = Files.createDirectory(dir.resolve("whole"));
-    try (Dataset train = d[0]; Dataset test = d[1]; Sequential uninterrupted = Fixture.model();
+    try (Dataset train = d[0]; Dataset test = d[1]; Model uninterrupted = Fixture.model();
         LoadedModel resumed = ModelFile.load(run.resolve("last.cnn4j"))) {
       uninterrupted.fit(train, Fixture.options(test, EPOCHS).callbacks(Fixture.callbacks(whole)));
       assertEquals(EPOCHS, resumed.state().epoch());

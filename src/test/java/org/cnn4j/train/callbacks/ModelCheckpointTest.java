@@ -14,6 +14,7 @@ import org.cnn4j.data.Dataset;
 import org.cnn4j.io.LoadedModel;
 import org.cnn4j.io.ModelFile;
 import org.cnn4j.model.History;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.train.Callback;
 import org.cnn4j.train.TrainingRun;
@@ -24,7 +25,7 @@ class ModelCheckpointTest {
   @TempDir Path dir;
 
   /** The epoch saved in {@code file} after each of {@code values} (0 when there is no file). */
-  private static List<Integer> drive(Sequential m, ModelCheckpoint ck, String metric, double... values) {
+  private static List<Integer> drive(Model m, ModelCheckpoint ck, String metric, double... values) {
     ck.setRun(new TrainingRun(m, 0, values.length, List.of(ck)));
     ck.onTrainBegin();
     List<Integer> saved = new ArrayList<>();
@@ -43,7 +44,7 @@ class ModelCheckpointTest {
 
   @Test
   void bestOnlySavesOnlyOnImprovement() {
-    try (Sequential m = Fixture.model()) {
+    try (Model m = Fixture.model()) {
       ModelCheckpoint ck = new ModelCheckpoint(dir.resolve("best.cnn4j")).saveBestOnly("val_loss");
       assertEquals(List.of(1, 2, 2, 4, 4), drive(m, ck, "val_loss", 1.0, 0.8, 0.9, 0.7, 0.7));
       assertEquals(0.7, ck.best());
@@ -55,7 +56,7 @@ class ModelCheckpointTest {
 
   @Test
   void bestOnlyMaximisesAccuracy() {
-    try (Sequential m = Fixture.model()) {
+    try (Model m = Fixture.model()) {
       ModelCheckpoint ck = new ModelCheckpoint(dir.resolve("best.cnn4j")).saveBestOnly("val_accuracy");
       assertEquals(List.of(1, 1, 3), drive(m, ck, "val_accuracy", 0.5, 0.4, 0.6));
     }
@@ -63,7 +64,7 @@ class ModelCheckpointTest {
 
   @Test
   void bestOnlyResumesFromTheSavedBest() {
-    try (Sequential m = Fixture.model()) {
+    try (Model m = Fixture.model()) {
       ModelCheckpoint ck = new ModelCheckpoint(dir.resolve("best.cnn4j")).saveBestOnly("val_loss");
       ck.setRun(new TrainingRun(m, 3, 5, List.of(ck)));
       ck.onTrainBegin();
@@ -75,7 +76,7 @@ class ModelCheckpointTest {
 
   @Test
   void aMissingMetricSavesNothing() {
-    try (Sequential m = Fixture.model()) {
+    try (Model m = Fixture.model()) {
       ModelCheckpoint ck = new ModelCheckpoint(dir.resolve("best.cnn4j")).saveBestOnly("val_loss");
       assertEquals(List.of(0), drive(m, ck, "loss", 0.5));
     }
@@ -88,7 +89,7 @@ class ModelCheckpointTest {
     // The checkpoint comes first in the list; fit still runs it after EarlyStopping.
     ModelCheckpoint ck = new ModelCheckpoint(last);
     EarlyStopping es = new EarlyStopping("val_loss").patience(5);
-    try (Dataset train = d[0]; Dataset test = d[1]; Sequential m = Fixture.model()) {
+    try (Dataset train = d[0]; Dataset test = d[1]; Model m = Fixture.model()) {
       History h = m.fit(train, Fixture.options(test, 2).callbacks(ck, es));
       try (LoadedModel l = ModelFile.load(last)) {
         assertEquals(2, l.state().epoch());
@@ -104,7 +105,7 @@ class ModelCheckpointTest {
 
   @Test
   void twoCallbacksWithOneStateKeyAreRefused() {
-    try (Sequential m = Fixture.model()) {
+    try (Model m = Fixture.model()) {
       List<Callback> two = List.of(new EarlyStopping(), new EarlyStopping());
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingRun(m, 0, 1, two));
       assertTrue(e.getMessage().contains("'early_stopping/val_loss'"), e.getMessage());

@@ -7,6 +7,7 @@ import org.cnn4j.io.LoadedModel;
 import org.cnn4j.io.ModelFile;
 import org.cnn4j.io.TrainingState;
 import org.cnn4j.model.Models;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.train.Callback;
 import org.cnn4j.train.FitOptions;
@@ -59,7 +60,7 @@ public final class ResumeChild {
       }
     };
     try (Dataset train = d[0]; Dataset test = d[1];
-        Sequential model = saved != null ? saved.model() : Fixture.model()) {
+        Model model = saved != null ? saved.model() : Fixture.model()) {
       FitOptions o = Fixture.options(test, epochs).callbacks(Fixture.callbacks(dir)).callbacks(progress);
       if (saved != null) o.resumeFrom(saved.state());
       model.fit(train, o);
@@ -69,7 +70,7 @@ public final class ResumeChild {
 
   private static void saveForever(Path file) {
     Dataset[] d = Fixture.data();
-    try (Dataset train = d[0]; Dataset test = d[1]; Sequential model = Models.reference(32, 32, 3, 10)) {
+    try (Dataset train = d[0]; Dataset test = d[1]; Model model = Models.reference(32, 32, 3, 10)) {
       model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
       model.fit(test, new FitOptions().batchSize(40).epochs(1)); // one step: Adam's slots exist
       for (int n = 1; ; n++) {

@@ -16,6 +16,7 @@ import org.cnn4j.data.Dataset;
 import org.cnn4j.io.LoadedModel;
 import org.cnn4j.io.ModelFile;
 import org.cnn4j.model.History;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.train.Callback;
 import org.cnn4j.train.FitOptions;
@@ -49,10 +50,10 @@ class ResumeTest {
   void twoEpochsThenResumedToFourEqualFourUninterrupted() throws Exception {
     Path whole = Files.createDirectory(dir.resolve("whole"));
     Path parts = Files.createDirectory(dir.resolve("parts"));
-    try (Sequential uninterrupted = Fixture.model()) {
+    try (Model uninterrupted = Fixture.model()) {
       uninterrupted.fit(train, Fixture.options(test, 4).callbacks(Fixture.callbacks(whole)));
 
-      try (Sequential first = Fixture.model()) {
+      try (Model first = Fixture.model()) {
         first.fit(train, Fixture.options(test, 2).callbacks(Fixture.callbacks(parts)));
       }
       try (LoadedModel saved = Resume.latest(parts.resolve("last.cnn4j"))) {
@@ -76,7 +77,7 @@ class ResumeTest {
 
   @Test
   void seededDeterministicRunsAreBitwiseIdentical() {
-    try (Sequential a = Fixture.model(); Sequential b = Fixture.model()) {
+    try (Model a = Fixture.model(); Model b = Fixture.model()) {
       a.fit(train, Fixture.options(test, 2));
       b.fit(train, Fixture.options(test, 2));
       Fixture.assertSameWeights(a, b);
@@ -95,7 +96,7 @@ class ResumeTest {
         if (batch == 2) Threads.set(threads == 1 ? 2 : 1);
       }
     };
-    try (Sequential m = Fixture.model()) {
+    try (Model m = Fixture.model()) {
       IllegalStateException e = assertThrows(IllegalStateException.class,
           () -> m.fit(train, Fixture.options(test, 1).callbacks(change)));
       assertTrue(e.getMessage().contains("thread count changed from " + threads), e.getMessage());
@@ -108,7 +109,7 @@ class ResumeTest {
   void deterministicResumeRefusesAnotherThreadCountOrSeed() {
     int threads = Threads.get();
     Path last = dir.resolve("last.cnn4j");
-    try (Sequential m = Fixture.model()) {
+    try (Model m = Fixture.model()) {
       m.fit(train, Fixture.options(test, 1).callbacks(new ModelCheckpoint(last)));
     }
     try (LoadedModel saved = Resume.latest(last)) {
@@ -130,7 +131,7 @@ class ResumeTest {
   @Test
   void resumingAFinishedRunTrainsNothing() {
     Path last = dir.resolve("last.cnn4j");
-    try (Sequential m = Fixture.model()) {
+    try (Model m = Fixture.model()) {
       m.fit(train, Fixture.options(test, 2).callbacks(new ModelCheckpoint(last)));
     }
     try (LoadedModel saved = Resume.latest(last)) {
@@ -146,7 +147,7 @@ class ResumeTest {
   void latestIsNullBeforeTheFirstCheckpointThenTheNewestFileInADirectory() throws Exception {
     assertNull(Resume.latest(dir.resolve("last.cnn4j")));
     assertNull(Resume.latest(dir));
-    try (Sequential m = Fixture.model()) {
+    try (Model m = Fixture.model()) {
       m.fit(train, Fixture.options(test, 1).callbacks(new ModelCheckpoint(dir.resolve("old.cnn4j"))));
       m.fit(train, Fixture.options(test, 2).initialEpoch(1).callbacks(new ModelCheckpoint(dir.resolve("new.cnn4j"))));
     }

@@ -1,0 +1,162 @@
+package org.cnn4j.model;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.bytedeco.dnnl.memory;
+import org.cnn4j.dnnl.Parameter;
+import org.cnn4j.dnnl.ParameterArena;
+import org.cnn4j.dnnl.Plan;
+import org.cnn4j.dnnl.PlanBuilder;
+import org.cnn4j.dnnl.StepCounter;
+import org.cnn4j.kernels.Kernels;
+import org.cnn4j.layers.Layer;
+import org.cnn4j.layers.Shape;
+
+/**
+ * The one owner of a model's plans, parameter arena and training step:
+ * forward, loss (value and gradient in one kernel), backward, gradient hooks
+ * (data-parallel reduction goes here), optimizer. fit, evaluate, predict, the
+ * benchmark and the tests all run steps through it. Internal API.
+ *
+ * <pre>{@code
+ * Executor ex = model.executor();
+ * Plan plan = ex.plan(32, true, false);
+ * ... write a batch to plan.input() and labels to plan.labels() ...
+ * double lossSum = ex.trainStep(plan, plan.labels().address(), 32);
+ * }</pre>
+ */
+public final class Executor implements AutoCloseable {
+  private final Model model;
+  private final Map<Long, Plan> plans = new HashMap<>();
+  private final StepCounter counter = new StepCounter();
+  private final List<Consumer<ParameterArena>> gradientHooks = new ArrayList<>();
+  private ParameterArena arena;
+
+  Executor(Model model) {
+    this.model = model;
+  }
+
+  /** The cached plan for a batch size and mode, built on first use (a short last batch gets its own). */
+  public Plan plan(int batch, boolean training, boolean inputGradient) {
+    if (batch < 1) throw new IllegalArgumentException("batch size must be positive, got " + batch);
+    if (training && model.loss() == null) throw new IllegalStateException("call compile() before fit()");
+    long key = (long) batch << 2 | (training ? 1 : 0) | (inputGradient ? 2 : 0);
+    Plan plan = plans.get(key);
+    if (plan == null) {
+      plan = build(batch, training, inputGradient);
+      plans.put(key, plan);
+    }
+    return plan;
+  }
+
+  private Plan build(int batch, boolean training, boolean inputGradient) {
+    List<Layer> layers = model.layers();
+    if (arena == null) {
+      List<Parameter> params = new ArrayList<>();
+      for (Layer l : layers) params.addAll(l.parameters());
+      arena = new ParameterArena(params);
+    }
+    Shape in = model.inputShape();
+    Shape out = model.outputShape();
+    PlanBuilder b = new PlanBuilder(batch, training, inputGradient, in.dnnlDims(batch), plainTag(in),
+        model.topology(), arena, model.seed(), counter);
+    try {
+      b.lossFusesSoftmax(model.lossFusesSoftmax());
+      for (int i = 0; i < layers.size(); i++) {
+        b.beginNode(i);
+        layers.get(i).plan(b);
+      }
+      return b.build(out.dnnlDims(batch), plainTag(out));
+    } catch (RuntimeException | Error e) {
+      b.abandon();
+      throw e;
+    }
+  }
+
+  private static memory.format_tag plainTag(Shape s) {
+    return switch (s.rank()) {
+      case 1 -> memory.format_tag.nc;
+      case 3 -> memory.format_tag.nhwc;
+      default -> throw new IllegalArgumentException("unsupported tensor rank " + s.rank() + " for " + s);
+    };
+  }
+
+  /** The parameter arena; if the model has not run yet, a plan of batch 32 lays it out. */
+  public ParameterArena arena() {
+    if (arena == null || !arena.allocated()) plan(32, model.loss() != null, false);
+    return arena;
+  }
+
+  /** Whether the model has laid out its weights (after which the seed is fixed). */
+  boolean started() {
+    return arena != null && arena.allocated();
+  }
+
+  public StepCounter counter() {
+    return counter;
+  }
+
+  /**
+   * Runs before every optimizer update, after the gradients of a step are
+   * complete (data-parallel training sums them over processes here).
+   */
+  public void addGradientHook(Consumer<ParameterArena> hook) {
+    gradientHooks.add(hook);
+  }
+
+  public void removeGradientHook(Consumer<ParameterArena> hook) {
+    gradientHooks.remove(hook);
+  }
+
+  /** What the loss kernel receives from this model: logits, probabilities, or a softmax it fuses with. */
+  public int lossKind() {
+    if (model.loss().fromLogits()) return Kernels.LOGITS;
+    return model.lossFusesSoftmax() ? Kernels.FUSED_SOFTMAX : Kernels.PROBABILITIES;
+  }
+
+  /** Forward pass of {@code plan} on what its input holds; the loss summed over the first n rows (0 without labels). */
+  public double forward(Plan plan, long labels, int n) {
+    plan.forward();
+    return labels == 0 ? 0 : loss(plan, labels, n);
+  }
+
+  /** The loss of the plan's output summed over the first n rows and, for a training plan, its gradient. */
+  public double loss(Plan plan, long labels, int n) {
+    long grad = plan.training() ? plan.outputGradient().address() : 0;
+    return model.loss().sum(plan.output().address(), labels, 0, n, model.outputUnits(), grad, lossKind());
+  }
+
+  /** The rest of a training step after {@link #forward}: backward, gradient hooks, one optimizer update. */
+  public void backwardAndUpdate(Plan plan) {
+    plan.backward();
+    update();
+  }
+
+  /** Gradient hooks and one optimizer update over the arena (the last part of a training step). */
+  public void update() {
+    for (Consumer<ParameterArena> h : gradientHooks) h.accept(arena);
+    counter.increment();
+    model.optimizer().step(arena, counter.get());
+  }
+
+  /** One whole training step on the batch in plan's input; returns the loss summed over the batch. */
+  public double trainStep(Plan plan, long labels, int n) {
+    double loss = forward(plan, labels, n);
+    backwardAndUpdate(plan);
+    return loss;
+  }
+
+  void closePlans() {
+    plans.values().forEach(Plan::close);
+    plans.clear();
+  }
+
+  @Override
+  public void close() {
+    closePlans();
+    if (arena != null) arena.close();
+  }
+}
