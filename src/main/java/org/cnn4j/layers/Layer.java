@@ -108,10 +108,16 @@ public abstract class Layer {
     return parameters;
   }
 
+  /** Every weight of the layer, trainable or not (Keras's count_params). */
   public long countParams() {
     long n = 0;
     for (Parameter p : parameters) n += p.size();
     return n;
+  }
+
+  /** The weights the optimizer updates. */
+  public long countTrainableParams() {
+    return countParams();
   }
 
   /**

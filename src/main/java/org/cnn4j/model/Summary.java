@@ -1,34 +1,59 @@
 package org.cnn4j.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.cnn4j.layers.InputLayer;
 import org.cnn4j.layers.Layer;
 
-/** Keras's model.summary() table. */
+/**
+ * Keras's model.summary() table (the Keras 2 text layout): layer (type),
+ * output shape and parameter count per row, plus a "Connected to" column for
+ * functional models, then total, trainable and non-trainable counts.
+ */
 final class Summary {
-  private static final String RULE = "_".repeat(65);
-  private static final String DOUBLE_RULE = "=".repeat(65);
+  private static final int SEQUENTIAL_WIDTH = 65;
+  private static final int FUNCTIONAL_WIDTH = 98;
 
   private Summary() {}
 
   static String of(Model model) {
+    boolean graph = model.functional();
+    int width = graph ? FUNCTIONAL_WIDTH : SEQUENTIAL_WIDTH;
+    String rule = "_".repeat(width);
+    String doubleRule = "=".repeat(width);
     StringBuilder s = new StringBuilder();
-    s.append("Model: \"").append(model.name()).append("\"\n").append(RULE).append('\n');
-    s.append(row("Layer (type)", "Output Shape", "Param #")).append(DOUBLE_RULE).append('\n');
+    s.append("Model: \"").append(model.name()).append("\"\n").append(rule).append('\n');
+    s.append(row(graph, "Layer (type)", "Output Shape", "Param #", "Connected to")).append(doubleRule).append('\n');
+    List<Layer> layers = model.layers();
     long total = 0;
-    for (int i = 0; i < model.layers().size(); i++) {
-      Layer l = model.layers().get(i);
-      s.append(row(l.name() + " (" + l.kerasType() + ")", l.outputShape().withBatch(),
-          Long.toString(l.countParams())));
-      s.append(i == model.layers().size() - 1 ? DOUBLE_RULE : RULE).append('\n');
+    long trainable = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      String shape = l instanceof InputLayer ? "[" + l.outputShape().withBatch() + "]" : l.outputShape().withBatch();
+      List<String> from = new ArrayList<>();
+      if (graph && !(l instanceof InputLayer)) {
+        for (int j : model.inboundIndices(i)) from.add("'" + layers.get(j).name() + "[0][0]'");
+      }
+      String first = from.isEmpty() ? "[]" : "[" + from.get(0) + (from.size() == 1 ? "]" : ",");
+      s.append(row(graph, l.name() + " (" + l.kerasType() + ")", shape, Long.toString(l.countParams()), first));
+      for (int k = 1; k < from.size(); k++) { // Keras prints each further connection on a line of its own
+        s.append(row(graph, "", "", "", " " + from.get(k) + (k == from.size() - 1 ? "]" : ",")));
+      }
+      s.append(i == layers.size() - 1 ? doubleRule : rule).append('\n');
       total += l.countParams();
+      trainable += l.countTrainableParams();
     }
     s.append("Total params: ").append(String.format(Locale.ROOT, "%,d", total)).append('\n');
-    s.append("Trainable params: ").append(String.format(Locale.ROOT, "%,d", total)).append('\n');
-    s.append("Non-trainable params: 0\n").append(RULE).append('\n');
+    s.append("Trainable params: ").append(String.format(Locale.ROOT, "%,d", trainable)).append('\n');
+    s.append("Non-trainable params: ").append(String.format(Locale.ROOT, "%,d", total - trainable)).append('\n');
+    s.append(rule).append('\n');
     return s.toString();
   }
 
-  private static String row(String layer, String shape, String params) {
-    return String.format(Locale.ROOT, "%-31s%-21s%s%n", layer, shape, params).replace("\r\n", "\n");
+  private static String row(boolean graph, String layer, String shape, String params, String connected) {
+    String r = graph ? String.format(Locale.ROOT, "%-31s%-21s%-12s%s", layer, shape, params, connected)
+        : String.format(Locale.ROOT, "%-31s%-21s%s", layer, shape, params);
+    return r.stripTrailing() + "\n";
   }
 }

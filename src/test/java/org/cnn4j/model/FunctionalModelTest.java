@@ -33,7 +33,7 @@ class FunctionalModelTest {
    * smooth everywhere (no max-pool winners to switch under finite differences).
    */
   static Model residual() {
-    SymbolicTensor in = Input.of(6, 5, 2);
+    SymbolicTensor in = Input.of(4, 3, 2);
     SymbolicTensor a = new Conv2D(4, 3).padding("same").activation("tanh").call(in);
     SymbolicTensor b = new Conv2D(4, 3).padding("same").call(a);
     b = new Activation("sigmoid").call(b);
@@ -46,7 +46,7 @@ class FunctionalModelTest {
   @Test
   void gradientsOfATensorReadThreeTimesMatchFiniteDifferences() {
     SplittableRandom r = new SplittableRandom(5);
-    float[] x = new float[N * 6 * 5 * 2];
+    float[] x = new float[N * 4 * 3 * 2];
     for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
     int[] y = {0, 2, 1};
     try (Model m = residual()) {
@@ -81,7 +81,27 @@ class FunctionalModelTest {
       assertEquals(List.of("input_layer", "conv2d", "conv2d_1", "activation", "add", "concatenate", "flatten",
           "dense"), names);
       assertArrayEquals(new int[] {1, 3}, m.inboundIndices(4), "add reads conv2d and activation");
-      assertEquals(2 * 9 * 4 + 4 + 4 * 9 * 4 + 4 + 6 * 5 * 8 * 3 + 3, m.countParams());
+      assertEquals(2 * 9 * 4 + 4 + 4 * 9 * 4 + 4 + 4 * 3 * 8 * 3 + 3, m.countParams());
+    }
+  }
+
+  @Test
+  void summaryShowsWhatEachLayerIsConnectedTo() {
+    try (Model m = residual()) {
+      String summary = m.summary();
+      String[] rows = {
+        "input_layer (InputLayer)       [(None, 4, 3, 2)]    0           []",
+        "conv2d (Conv2D)                (None, 4, 3, 4)      76          ['input_layer[0][0]']",
+        "add (Add)                      (None, 4, 3, 4)      0           ['conv2d[0][0]',",
+        "                                                                 'activation[0][0]']",
+        "concatenate (Concatenate)      (None, 4, 3, 8)      0           ['add[0][0]',",
+        "Total params: 515",
+        "Trainable params: 515",
+        "Non-trainable params: 0",
+      };
+      for (String row : rows) {
+        assertTrue(summary.lines().anyMatch(l -> l.equals(row)), "missing row '" + row + "' in\n" + summary);
+      }
     }
   }
 
