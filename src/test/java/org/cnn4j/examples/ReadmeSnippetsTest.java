@@ -3,11 +3,19 @@ package org.cnn4j.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.SyntheticShapes;
 import org.cnn4j.io.LoadedModel;
+import org.cnn4j.layers.Activation;
+import org.cnn4j.layers.Add;
+import org.cnn4j.layers.Conv2D;
+import org.cnn4j.layers.Dense;
+import org.cnn4j.layers.Flatten;
+import org.cnn4j.layers.Input;
+import org.cnn4j.layers.SymbolicTensor;
 import org.cnn4j.model.Models;
 import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
@@ -44,12 +52,30 @@ class ReadmeSnippetsTest {
         float[][] before = model.predict(test, 64);
         Path copy = dir.resolve("model.cnn4j");
         model.save(copy);
-        try (Model again = Sequential.load(copy)) {
+        try (Model again = Model.load(copy)) {
           float[][] after = again.predict(test, 64);
           for (int i = 0; i < before.length; i++) assertArrayEquals(before[i], after[i]);
         }
       }
       assertNotNull(Resume.latest(dir));
+    }
+  }
+
+  @Test
+  void functionalResidualModel() {
+    Dataset[] d = SyntheticShapes.trainTest(60, 20, 1);
+    try (Dataset train = d[0]; Dataset test = d[1]) {
+      SymbolicTensor in = Input.of(32, 32, 3);
+      SymbolicTensor x = new Conv2D(16, 3).padding("same").activation("relu").call(in);
+      SymbolicTensor y = new Conv2D(16, 3).padding("same").activation("relu").call(x);
+      y = new Conv2D(16, 3).padding("same").call(y);
+      SymbolicTensor z = new Activation("relu").call(new Add().call(x, y)); // x is read twice
+      SymbolicTensor out = new Dense(10).activation("softmax").call(new Flatten().call(z));
+      try (Model model = new Model(in, out)) {
+        model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+        assertTrue(model.summary().contains("Connected to"));
+        model.fit(train, new FitOptions().batchSize(32).epochs(1).validationData(test));
+      }
     }
   }
 }
