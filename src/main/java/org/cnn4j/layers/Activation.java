@@ -13,6 +13,7 @@ import org.cnn4j.dnnl.Tensor;
  */
 public final class Activation extends Layer {
   private final ActivationFunction function;
+  private boolean absorbed;
 
   public Activation(String name) {
     this(ActivationFunction.parse(name));
@@ -36,8 +37,21 @@ public final class Activation extends Layer {
     return in;
   }
 
+  /**
+   * Marks the function as applied by the layer before (see {@link
+   * Layer#absorbActivation}): this layer then passes tensors through. Internal API.
+   */
+  public void absorbedByInput() {
+    absorbed = true;
+  }
+
   @Override
   public void plan(PlanBuilder b) {
+    if (absorbed) {
+      b.output(b.input());
+      b.onBackward(() -> b.diffInput(b.diffOutput()));
+      return;
+    }
     Tensor out = ActivationPlanner.forward(b, function, b.input(), false);
     b.output(out);
     b.onBackward(() -> b.diffInput(ActivationPlanner.backward(b, function, out, b.diffOutput())));

@@ -36,6 +36,11 @@ final class ActivationPlanner {
 
   private ActivationPlanner() {}
 
+  /** Whether f can run as a post-op of the primitive before it. */
+  static boolean fusable(ActivationFunction f) {
+    return fused(f);
+  }
+
   private static boolean fused(ActivationFunction f) {
     return FUSION && !f.isLinear() && !f.isSoftmax();
   }

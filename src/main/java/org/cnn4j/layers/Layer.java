@@ -164,6 +164,17 @@ public abstract class Layer {
     return ActivationFunction.LINEAR;
   }
 
+  /**
+   * Offers to apply {@code f} to this layer's output inside the layer's own
+   * primitive (a oneDNN post-op), when an Activation layer is this layer's
+   * only reader. True if the layer took it: the model then plans that
+   * Activation as a pass-through. The layer's config and summary stay as they
+   * are. Internal API, called by the model before its first plan.
+   */
+  public boolean absorbActivation(ActivationFunction f) {
+    return false;
+  }
+
   /** Adds this layer's primitives to a plan. Internal API, called by the model. */
   public abstract void plan(PlanBuilder b);
 

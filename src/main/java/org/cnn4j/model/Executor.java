@@ -12,6 +12,7 @@ import org.cnn4j.dnnl.Plan;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.StepCounter;
 import org.cnn4j.kernels.Kernels;
+import org.cnn4j.layers.Activation;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.Shape;
 
@@ -55,6 +56,7 @@ public final class Executor implements AutoCloseable {
   private Plan build(int batch, boolean training, boolean inputGradient) {
     List<Layer> layers = model.layers();
     if (arena == null) {
+      fuseActivations();
       List<Parameter> params = new ArrayList<>();
       for (Layer l : layers) params.addAll(l.parameters());
       arena = new ParameterArena(params);
@@ -73,6 +75,26 @@ public final class Executor implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       b.abandon();
       throw e;
+    }
+  }
+
+  /**
+   * Once, before the first plan: an element-wise Activation layer that alone
+   * reads a layer able to apply it (a post-op of Add, BatchNormalization, ...)
+   * moves into that layer and becomes a pass-through. -Dcnn4j.fusion=false turns it off.
+   */
+  private void fuseActivations() {
+    if ("false".equals(System.getProperty("cnn4j.fusion"))) return;
+    List<Layer> layers = model.layers();
+    int[] readers = new int[layers.size()];
+    for (int i = 0; i < layers.size(); i++) {
+      for (int j : model.inboundIndices(i)) if (j != PlanBuilder.MODEL_INPUT) readers[j]++;
+    }
+    for (int i = 0; i < layers.size(); i++) {
+      if (!(layers.get(i) instanceof Activation act)) continue;
+      int[] from = model.inboundIndices(i);
+      if (from.length != 1 || from[0] == PlanBuilder.MODEL_INPUT || readers[from[0]] != 1) continue;
+      if (layers.get(from[0]).absorbActivation(act.function())) act.absorbedByInput();
     }
   }
 

@@ -74,6 +74,46 @@ class FunctionalModelTest {
     }
   }
 
+  /** A residual block whose sum is read by a ReLU alone: the ReLU runs inside Add's primitive. */
+  static Model addThenRelu() {
+    SymbolicTensor in = Input.of(5, 4, 3);
+    SymbolicTensor a = new Conv2D(8, 3).padding("same").activation("tanh").call(in);
+    SymbolicTensor b = new Conv2D(8, 3).padding("same").call(a);
+    SymbolicTensor r = new Activation("relu").call(new Add().call(a, b));
+    return new Model(in, new Dense(3).activation("softmax").call(new Flatten().call(r)));
+  }
+
+  @Test
+  void reluAfterAddFusesAndComputesWhatTheSeparateLayersDo() {
+    SplittableRandom rnd = new SplittableRandom(8);
+    float[] x = new float[N * 5 * 4 * 3];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+    int[] y = {2, 0, 1};
+    float[][] outputs = new float[2][];
+    List<List<float[]>> grads = new ArrayList<>();
+    for (boolean fusion : new boolean[] {true, false}) {
+      if (!fusion) System.setProperty("cnn4j.fusion", "false");
+      try (Model m = addThenRelu()) {
+        m.compile(new SGD(), new SparseCategoricalCrossentropy());
+        Plan train = m.plan(N, true);
+        long adds = train.forwardSteps().stream().filter(st -> st.layer().equals("add")).count();
+        long relus = train.forwardSteps().stream().filter(st -> st.layer().equals("activation")).count();
+        assertEquals(fusion ? 0 : 1, relus, "steps of the activation layer");
+        assertTrue(adds >= 1);
+        train.input().write(x);
+        train.labels().put(y);
+        m.executor().forward(train, train.labels().address(), N);
+        train.backward();
+        outputs[fusion ? 0 : 1] = train.output().toArray();
+        grads.add(m.getGradients());
+      } finally {
+        System.clearProperty("cnn4j.fusion");
+      }
+    }
+    assertArrayEquals(outputs[1], outputs[0], 1e-6f);
+    for (int t = 0; t < grads.get(0).size(); t++) assertArrayEquals(grads.get(1).get(t), grads.get(0).get(t), 1e-6f);
+  }
+
   @Test
   void layersComeInKerasOrderWithKerasNames() {
     try (Model m = residual()) {
