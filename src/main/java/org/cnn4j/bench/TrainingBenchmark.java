@@ -41,7 +41,7 @@ public final class TrainingBenchmark {
 
   /** One measurement; {@code profile} is filled for training runs. */
   public record Result(String mode, int batch, int threads, int steps, double seconds, List<StepTime> profile,
-      double lossSeconds, double optimizerSeconds) {
+      double lossSeconds, double optimizerSeconds, long planBytes) {
     public double imagesPerSecond() {
       return batch * steps / seconds;
     }
@@ -114,7 +114,7 @@ public final class TrainingBenchmark {
           s.flops()));
     }
     return new Result("train", batch, Kernels.maxThreads(), steps, total, profile, lossNanos / 1e9 / steps,
-        optNanos / 1e9 / steps);
+        optNanos / 1e9 / steps, plan.bytes());
   }
 
   /** Forward passes in inference mode on random images for about {@code seconds} after a warm-up. */
@@ -129,7 +129,7 @@ public final class TrainingBenchmark {
       steps++;
     }
     return new Result("infer", batch, Kernels.maxThreads(), steps, (System.nanoTime() - start) / 1e9, List.of(), 0,
-        0);
+        0, plan.bytes());
   }
 
   /** The measurement as one JSON line (the harness's output format). */
@@ -145,6 +145,7 @@ public final class TrainingBenchmark {
     m.put("seconds", round(r.seconds()));
     m.put("rss_mb", round(rssMegabytes("VmRSS")));
     m.put("peak_rss_mb", round(rssMegabytes("VmHWM")));
+    m.put("plan_kb_per_image", round(r.planBytes() / 1024.0 / r.batch()));
     StringBuilder s = new StringBuilder("{");
     m.forEach((key, v) -> s.append(s.length() > 1 ? "," : "").append('"').append(key).append("\":")
         .append(v instanceof String ? "\"" + v + "\"" : v));

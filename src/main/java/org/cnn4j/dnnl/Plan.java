@@ -25,10 +25,11 @@ public final class Plan implements AutoCloseable {
   private final IntPointer labels;
   private final List<Map.Entry<String, Tensor>> layerOutputs;
   private final PointerScope scope;
+  private final long bytes;
 
   Plan(int batch, boolean training, List<Step> forward, List<Step> backward, Tensor input,
       Tensor output, Tensor outputGradient, Tensor inputGradient, IntPointer labels, List<Map.Entry<String, Tensor>> layerOutputs,
-      PointerScope scope) {
+      PointerScope scope, long bytes) {
     this.batch = batch;
     this.training = training;
     this.forward = List.copyOf(forward);
@@ -40,6 +41,16 @@ public final class Plan implements AutoCloseable {
     this.labels = labels;
     this.layerOutputs = List.copyOf(layerOutputs);
     this.scope = scope;
+    this.bytes = bytes;
+  }
+
+  /**
+   * Native bytes the plan holds besides the parameter arena: activations,
+   * gradients, workspaces, masks and layout copies (oneDNN's own scratchpads
+   * not included).
+   */
+  public long bytes() {
+    return bytes;
   }
 
   /**

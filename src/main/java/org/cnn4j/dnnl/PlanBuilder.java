@@ -17,6 +17,7 @@ import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.sum;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
@@ -85,6 +86,8 @@ public final class PlanBuilder {
   private String layer = "input";
   private Tensor diffOutput;
   private boolean released;
+  private long tensorBytes;
+  private final long javacppBytesBefore = Pointer.totalBytes();
 
   /**
    * @param inputDims the model's input at this batch size in oneDNN's order ({N, C, H, W} or {N, C})
@@ -103,7 +106,7 @@ public final class PlanBuilder {
     this.seed = seed;
     this.counter = counter;
     int n = topology.size();
-    this.input = Tensor.allocate(Dnnl.desc(inputDims, inputTag));
+    this.input = allocate(Dnnl.desc(inputDims, inputTag));
     this.outputs = new Tensor[n];
     this.gradients = new Tensor[n + 1];
     this.backwardBuilders = new Runnable[n];
@@ -202,7 +205,7 @@ public final class PlanBuilder {
     if (holders.get(g) > 1) {
       holders.merge(g, -1, Integer::sum);
       released = true;
-      Tensor copy = Tensor.allocate(g.desc()).flatOrder(g.flatOrder());
+      Tensor copy = allocate(g.desc()).flatOrder(g.flatOrder());
       addReorder(g.memory(), copy.memory(), "copy shared diff_dst");
       g = copy;
     }
@@ -231,7 +234,7 @@ public final class PlanBuilder {
     Tensor acc = as(have, layout, "reorder gradient to sum");
     Tensor add = as(t, layout, "reorder gradient to sum");
     // In place when this node alone holds the sum so far; else into a new tensor.
-    Tensor sum = acc != have || holders.get(have) == 1 ? acc : Tensor.allocate(layout).flatOrder(have.flatOrder());
+    Tensor sum = acc != have || holders.get(have) == 1 ? acc : allocate(layout).flatOrder(have.flatOrder());
     addSum(List.of(acc, add), sum, "sum gradients");
     if (sum != have) {
       holders.merge(have, -1, Integer::sum);
@@ -255,14 +258,16 @@ public final class PlanBuilder {
     if (training) backwardBuilders[node] = plan;
   }
 
+  /** A tensor that lives as long as the plan. */
   public Tensor allocate(memory.desc desc) {
+    tensorBytes += desc.get_size();
     return Tensor.allocate(desc);
   }
 
   /** {@code t} in layout {@code want}: t itself, or a copy made by a reorder step in the current pass. */
   public Tensor as(Tensor t, memory.desc want, String what) {
     if (t.sameLayout(want)) return t;
-    Tensor copy = Tensor.allocate(want).flatOrder(t.flatOrder());
+    Tensor copy = allocate(want).flatOrder(t.flatOrder());
     addReorder(t.memory(), copy.memory(), what);
     return copy;
   }
@@ -320,7 +325,7 @@ public final class PlanBuilder {
     if (!p.hasLayout()) p.layout(want);
     memory inArena = arenaMemory(p, false);
     if (p.layoutDesc().equals(want)) return inArena;
-    Tensor copy = Tensor.allocate(want);
+    Tensor copy = allocate(want);
     addReorder(inArena, copy.memory(), "reorder " + p.name());
     return copy.memory();
   }
@@ -334,7 +339,7 @@ public final class PlanBuilder {
     if (!p.hasLayout()) p.layout(have);
     memory inArena = arenaMemory(p, true);
     if (p.layoutDesc().equals(have)) return inArena;
-    Tensor scratch = Tensor.allocate(have);
+    Tensor scratch = allocate(have);
     memory src = scratch.memory();
     reorder.primitive_desc pd = new reorder.primitive_desc(src, inArena);
     String impl = Dnnl.requireOptimized(pd, layer, "reorder grad " + p.name());
@@ -368,7 +373,7 @@ public final class PlanBuilder {
   /** Plans the backward pass: nodes in reverse order, each from the sum of its readers' gradients. */
   private Tensor planBackward(memory.desc plainOutput) {
     phase = backward;
-    Tensor outputGradient = Tensor.allocate(plainOutput);
+    Tensor outputGradient = allocate(plainOutput);
     gradients[topology.output()] = outputGradient;
     holders.put(outputGradient, 1);
     for (int i = topology.size() - 1; i >= 0; i--) {
@@ -408,8 +413,9 @@ public final class PlanBuilder {
       if (!arena.allocated()) arena.allocate(seed);
       bindings.forEach(Runnable::run);
       IntPointer labels = new IntPointer(Math.max(batch, 1));
+      long bytes = tensorBytes + Pointer.totalBytes() - javacppBytesBefore;
       Plan plan = new Plan(batch, training, forward, backward, input, output, outputGradient, inputGrad, labels,
-          layerOutputs, scope);
+          layerOutputs, scope, bytes);
       ok = true;
       return plan;
     } finally {
