@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.cnn4j.dnnl.Plan;
-import org.cnn4j.kernels.Kernels;
 import org.cnn4j.layers.Conv2D;
 import org.cnn4j.layers.Dense;
 import org.cnn4j.layers.Flatten;
@@ -38,9 +37,7 @@ class GradientCheckTest {
       List<float[]> weights = m.getWeights();
       train.input().write(x);
       train.labels().put(y);
-      train.forward();
-      m.loss().sum(train.output().address(), train.labels().address(), 0, n, 3, train.outputGradient().address(),
-          Kernels.FUSED_SOFTMAX);
+      m.executor().forward(train, train.labels().address(), n); // the loss writes d/dlogits of the fused softmax
       train.backward();
       List<float[]> analytic = m.getGradients();
 

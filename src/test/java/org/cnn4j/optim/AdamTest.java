@@ -61,9 +61,7 @@ class AdamTest {
         p.input().write(new float[] {1f});
         p.forward();
         p.outputGradient().write(g);
-        p.backward();
-        model.counter().increment();
-        opt.step(model.arena(), model.counter().get());
+        model.executor().backwardAndUpdate(p);
       }
       return model.getWeights().get(0);
     }
