@@ -66,7 +66,8 @@ public final class Kernels {
   /** Rows whose first maximum is at the label. */
   public static native int countCorrect(long out, long labels, int n, int k);
 
-  public static native void dropoutForward(long src, long dst, long mask, long n, float rate, long seed);
+  /** Masks n floats; element i draws the hash of (seed, first + i), first being its batch's offset. */
+  public static native void dropoutForward(long src, long dst, long mask, long n, float rate, long seed, long first);
 
   public static native void dropoutBackward(long diffDst, long diffSrc, long mask, long n, float rate);
 
