@@ -39,8 +39,6 @@ public final class DataParallel implements AutoCloseable {
   private volatile String waitingFor = "";
   private volatile boolean closed;
   private long step;
-  private long[] reduceNanos = new long[0];
-  private int timedSteps;
 
   private DataParallel(int rank, int size, Duration bound) {
     this.rank = rank;
@@ -136,11 +134,9 @@ public final class DataParallel implements AutoCloseable {
     float lr = (float) all[sums.length];
     if (lr != model.optimizer().learningRate()) model.optimizer().setLearningRate(lr);
     ParameterArena arena = model.arena();
-    long start = System.nanoTime();
     enter("sum of the gradients");
     Mpi.allreduceFloats(arena.gradientsAddress(), arena.floats(), (float) (local / sums[2]));
     leave();
-    if (timedSteps < reduceNanos.length) reduceNanos[timedSteps++] = System.nanoTime() - start;
   }
 
   /** Sums a few values over the ranks, in place (evaluation's loss and counts). */
@@ -198,17 +194,6 @@ public final class DataParallel implements AutoCloseable {
     if (e instanceof RuntimeException r) return r;
     if (e instanceof Error err) throw err;
     return new IllegalStateException(e);
-  }
-
-  /** Keeps the duration of the next {@code steps} gradient sums, for {@link #reduceNanos}. */
-  public void timeReductions(int steps) {
-    reduceNanos = new long[steps];
-    timedSteps = 0;
-  }
-
-  /** The durations of the gradient sums kept since {@link #timeReductions}, in nanoseconds. */
-  public long[] reduceNanos() {
-    return Arrays.copyOf(reduceNanos, timedSteps);
   }
 
   private void enter(String what) {
