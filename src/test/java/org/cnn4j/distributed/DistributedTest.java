@@ -134,6 +134,23 @@ class DistributedTest {
     }
   }
 
+  /**
+   * Asserts: {@code cnn4j train --distributed} under mpirun -np 2 succeeds, prints
+   * one progress line per epoch (rank 0 only) and writes the model and history to --out.
+   */
+  @Test
+  void commandTrainsDistributedAndOnlyRankZeroReports() throws Exception {
+    Path out = dir.resolve("out");
+    Launcher.Job job = Launcher.start(dir, "cli", 2, "cli", "train", "--data", "shapes:64,16", "--epochs", "2",
+        "--batch", "8", "--distributed", "--watchdog", "60", "--verbose", "2", "--out", out.toString());
+    job.finish();
+    List<String> lines = job.rest();
+    assertEquals(2, lines.stream().filter(l -> l.startsWith("Epoch ")).count(), String.join("\n", lines));
+    assertEquals(1, lines.stream().filter(l -> l.startsWith("wrote ")).count(), String.join("\n", lines));
+    assertTrue(Files.exists(out.resolve("model.cnn4j")));
+    assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size(), "a header and two epochs");
+  }
+
   private static float[] floats(Path file) throws Exception {
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
     float[] out = new float[b.remaining() / 4];

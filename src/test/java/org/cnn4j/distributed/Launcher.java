@@ -68,6 +68,13 @@ final class Launcher {
       }
     }
 
+    /** The lines not read yet, up to the end of the output. */
+    List<String> rest() throws InterruptedException {
+      List<String> out = new ArrayList<>();
+      for (String l; (l = lines.poll(60, TimeUnit.SECONDS)) != null && !l.equals(LOST); ) out.add(l);
+      return out;
+    }
+
     /** Waits for the job to end successfully. */
     void finish() throws Exception {
       assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the job did not finish");

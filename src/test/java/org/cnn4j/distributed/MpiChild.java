@@ -36,6 +36,7 @@ import org.cnn4j.train.callbacks.ReduceLROnPlateau;
  *   <li>{@code train DIR EPOCHS SLEEP_MS WATCHDOG_MS}: trains with a checkpoint every
  *       epoch in DIR, resuming from it when it exists; rank 0 sleeps SLEEP_MS after each
  *       step (so that the test can act in the middle of an epoch).
+ *   <li>{@code cli ARGS...}: the {@code cnn4j} command with ARGS (no "pid" line).
  * </ul>
  */
 public final class MpiChild {
@@ -45,6 +46,10 @@ public final class MpiChild {
   private MpiChild() {}
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("cli")) {
+      org.cnn4j.cli.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Distributed d = Distributed.mpi();
     System.out.println("pid " + d.rank() + " " + ProcessHandle.current().pid());
     System.out.flush();
