@@ -53,8 +53,11 @@ void forward(const float* x, float* y, uint8_t* keep, long n, float scale, uint3
 }  // namespace
 
 // Writes dst = src * keep * scale and keep (0/1 bytes) into mask.
+// Element i of the batch draws the hash of (seed, first + i): data-parallel
+// processes pass the offset of their slice, so they draw what one process with
+// the global batch would (the index wraps at 2^32 the same way in both).
 CNN4J_JNI(void, dropoutForward)(JNIEnv*, jclass, jlong src, jlong dst, jlong mask, jlong n,
-                                jfloat rate, jlong seed) {
+                                jfloat rate, jlong seed, jlong first) {
   const float* x = ptr<const float>(src);
   float* y = ptr<float>(dst);
   uint8_t* keep = ptr<uint8_t>(mask);
@@ -63,7 +66,7 @@ CNN4J_JNI(void, dropoutForward)(JNIEnv*, jclass, jlong src, jlong dst, jlong mas
   const uint32_t threshold = static_cast<uint32_t>(static_cast<double>(rate) * 4294967296.0);
   const uint64_t s = mix64(static_cast<uint64_t>(seed));
   const uint32_t salt = static_cast<uint32_t>(s);
-  const uint32_t offset = static_cast<uint32_t>(s >> 32);
+  const uint32_t offset = static_cast<uint32_t>(s >> 32) + static_cast<uint32_t>(first);
   forward(x, y, keep, n, scale, threshold, salt, offset);
 }
 

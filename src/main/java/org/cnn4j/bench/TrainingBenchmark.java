@@ -176,7 +176,7 @@ public final class TrainingBenchmark {
   }
 
   /** Random pixels in [0, 1) and labels, in place: the numbers do not matter, only the work. */
-  private static void fill(Model model, Plan plan, int batch) {
+  static void fill(Model model, Plan plan, int batch) {
     SplittableRandom r = new SplittableRandom(model.seed());
     float[] x = new float[(int) plan.input().floats()];
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();

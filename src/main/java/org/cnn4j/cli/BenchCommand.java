@@ -1,17 +1,26 @@
 package org.cnn4j.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cnn4j.bench.BusyNeighbour;
+import org.cnn4j.bench.DistributedBenchmark;
 import org.cnn4j.bench.PeakFlops;
 import org.cnn4j.bench.TrainingBenchmark;
 import org.cnn4j.bench.TrainingBenchmark.Result;
 import org.cnn4j.bench.TrainingBenchmark.StepTime;
 import org.cnn4j.Threads;
-import org.cnn4j.model.Models;
+import org.cnn4j.distributed.DataParallel;
+import org.cnn4j.distributed.Distributed;
 import org.cnn4j.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,6 +32,8 @@ import picocli.CommandLine.Option;
         "size one line per primitive (time per step, GFLOP/s, oneDNN implementation, problem in benchdnn",
         "notation) and the split of the step's time.",
         "Example: cnn4j bench --batch 10,64,256 --seconds 5 --threads 2,1",
+        "Data-parallel: cnn4j bench --distributed --batch 64 --seconds 10 compares 2 processes x 1 thread",
+        "(started through mpirun) with 1 process x 1 thread and 1 process x 2 threads.",
         "Run it on an idle machine: other busy processes stall oneDNN's threads."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch", split = ",", defaultValue = "10,64,256", description = "Batch sizes (default ${DEFAULT-VALUE}).")
@@ -46,8 +57,18 @@ final class BenchCommand implements Callable<Integer> {
       "beside the benchmark, as on a shared server (default off)."})
   boolean neighbour;
 
+  @Option(names = "--distributed", description = {"Measure data-parallel training over MPI: under mpirun, every "
+      + "process trains on its own batch with the gradient sum (rank 0 prints); otherwise run 1 process x 1 "
+      + "thread, 1 process x --processes threads, then mpirun -np --processes with 1 thread each, and print the "
+      + "scaling efficiency."})
+  boolean distributed;
+
+  @Option(names = "--processes", defaultValue = "2", description = "With --distributed: processes to start "
+      + "(default ${DEFAULT-VALUE}).")
+  int processes;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     List<Integer> counts = threads == null ? List.of(Threads.get()) : threads;
     for (int t : counts) {
       if (t < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + t);
@@ -60,6 +81,10 @@ final class BenchCommand implements Callable<Integer> {
     ModelSpec.load(model).close();
     int callerThreads = Threads.get();
     try (BusyNeighbour busy = neighbour ? BusyNeighbour.start() : null) {
+      if (distributed) {
+        measureDistributed();
+        return 0;
+      }
       measure(counts);
     } finally {
       Threads.set(callerThreads);
@@ -81,8 +106,7 @@ final class BenchCommand implements Callable<Integer> {
       Map<Integer, double[]> rates = new LinkedHashMap<>();
       for (int t : counts) {
         Threads.set(t);
-        try (Model m = ModelSpec.load(model)) {
-          if (m.loss() == null) m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+        try (Model m = createModel()) {
           Result train = TrainingBenchmark.train(m, batch, seconds);
           Result infer = TrainingBenchmark.infer(m, batch, seconds);
           System.out.println(TrainingBenchmark.json(train));
@@ -93,6 +117,78 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (counts.size() > 1) printScaling(batch, rates);
     }
+  }
+
+  private Model createModel() {
+    Model m = ModelSpec.load(model);
+    if (m.loss() == null) m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+    return m;
+  }
+
+  /**
+   * Under mpirun: this process's part of the data-parallel measurement. Otherwise
+   * the single-process references, then the same command under mpirun.
+   */
+  private void measureDistributed() throws IOException, InterruptedException {
+    if (processes < 2) throw new IllegalArgumentException("--processes must be at least 2, got " + processes);
+    if (Distributed.launchedByMpi()) {
+      try (DataParallel dp = DataParallel.of(Distributed.mpi())) {
+        for (int batch : batches) {
+          try (Model m = createModel()) {
+            DistributedBenchmark.Result r = DistributedBenchmark.train(m, batch, seconds, dp);
+            if (dp.chief()) System.out.println(r.json());
+          }
+        }
+      }
+      return;
+    }
+    for (int batch : batches) {
+      double[] single = new double[2];
+      int[] threadCounts = {1, processes};
+      for (int i = 0; i < 2; i++) {
+        Threads.set(threadCounts[i]);
+        try (Model m = createModel()) {
+          Result r = TrainingBenchmark.train(m, batch, seconds);
+          single[i] = r.imagesPerSecond();
+          System.out.println(TrainingBenchmark.json(r));
+        }
+      }
+      DistributedBenchmark.Result r = runUnderMpirun(batch);
+      System.out.println(r.json());
+      System.out.println(String.format(Locale.ROOT, "{\"mode\":\"distributed_scaling\",\"batch_per_process\":%d,"
+          + "\"processes\":%d,\"efficiency\":%.3f,\"vs_one_process_%d_threads\":%.3f}", batch, processes,
+          r.imagesPerSecond() / (processes * single[0]), processes, r.imagesPerSecond() / single[1]));
+    }
+  }
+
+  /** {@code mpirun -np P -x OMP_NUM_THREADS=1} this command for one batch size; rank 0's result. */
+  private DistributedBenchmark.Result runUnderMpirun(int batch) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("mpirun", "-np", String.valueOf(processes), "-x",
+        "OMP_NUM_THREADS=1"));
+    if ("root".equals(System.getProperty("user.name"))) command.add("--allow-run-as-root");
+    if (processes > Runtime.getRuntime().availableProcessors()) command.add("--oversubscribe");
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
+        "--distributed", "--processes", String.valueOf(processes), "--batch", String.valueOf(batch), "--seconds",
+        String.valueOf(seconds), "--model", model));
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start mpirun (install Open MPI: apt-get install -y openmpi-bin "
+          + "libopenmpi-dev): " + e.getMessage(), e);
+    }
+    String json = null;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String l; (l = r.readLine()) != null; ) if (l.startsWith("{\"mode\":\"distributed\"")) json = l;
+    }
+    int status = p.waitFor();
+    if (status != 0 || json == null) {
+      throw new IllegalStateException("the distributed run failed (mpirun exit status " + status + "): "
+          + String.join(" ", command));
+    }
+    return DistributedBenchmark.Result.parse(json);
   }
 
   /** Throughput at each thread count relative to the most threads measured. */

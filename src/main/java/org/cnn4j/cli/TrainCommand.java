@@ -1,12 +1,14 @@
 package org.cnn4j.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnn4j.bench.MemoryReport;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.Preprocessing;
 import org.cnn4j.data.TrainTest;
+import org.cnn4j.distributed.Distributed;
 import org.cnn4j.io.LoadedModel;
 import org.cnn4j.Threads;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
@@ -19,6 +21,7 @@ import org.cnn4j.train.Resume;
 import org.cnn4j.train.callbacks.CSVLogger;
 import org.cnn4j.train.callbacks.ModelCheckpoint;
 import picocli.CommandLine.Command;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** {@code cnn4j train}: trains a model and writes the seed's artefacts. */
@@ -26,7 +29,9 @@ import picocli.CommandLine.Option;
     description = {"Train a CNN; write its history, curves, confusion matrix, report and model to --out.",
         "With no options it trains the reference CNN on the embedded shapes dataset (no download).",
         "Example, with CIFAR-10's JPEGs extracted to cifar10-jpeg/{train,test}/CLASS/:",
-        "  cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar", ""})
+        "  cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar",
+        "Data-parallel over MPI (2 processes of 1 thread, global batch 2 x 32):",
+        "  mpirun -np 2 -x OMP_NUM_THREADS=1 ./cnn4j train --batch 32 --distributed", ""})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC", description = "Training data: "
       + DataSpec.HELP + " (default ${DEFAULT-VALUE}).")
@@ -70,6 +75,15 @@ final class TrainCommand implements Callable<Integer> {
       + "an uninterrupted one with the same seed (a changed thread count, seed or batch size on resume).")
   boolean deterministic;
 
+  @Option(names = "--distributed", description = {"Data-parallel training over the processes of the MPI job "
+      + "that runs this command (mpirun -np N ...): --batch is each process's share of the global batch; rank 0 "
+      + "alone prints, checkpoints and writes --out. Without an MPI launcher it changes nothing."})
+  boolean distributed;
+
+  @Option(names = "--watchdog", defaultValue = "120", paramLabel = "SECONDS", description = {"With --distributed: "
+      + "abort the job when a collective waits this long for the other processes (default ${DEFAULT-VALUE})."})
+  double watchdog;
+
   @Option(names = "--report-memory", description = "Print the resident set size after each epoch (JSON lines).")
   boolean reportMemory;
 
@@ -85,9 +99,18 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--validation-split " + validationSplit(validationSplit)
           + ": expected a fraction between 0 and 1 (exclusive)");
     }
-    RunOutputs.directory(out, "--out"); // fail now, not after the last epoch
+    if (!(watchdog > 0)) throw new IllegalArgumentException("--watchdog must be positive, got " + watchdog);
+    Distributed cluster = distributed ? Distributed.mpi().watchdog(Duration.ofMillis((long) (watchdog * 1000)))
+        : null;
+    if (cluster == null && Distributed.launchedByMpi()) {
+      LoggerFactory.getLogger(TrainCommand.class).warn("started by an MPI launcher without --distributed: every "
+          + "process trains alone and writes the same --out");
+    }
+    boolean chief = cluster == null || cluster.rank() == 0; // only rank 0 prints and writes
+    if (!chief) verbose = 0;
+    if (chief) RunOutputs.directory(out, "--out"); // fail now, not after the last epoch
     Path checkpoint = resume == null ? null : resume.resolve("checkpoint.cnn4j");
-    if (resume != null) RunOutputs.directory(resume, "--resume");
+    if (resume != null && chief) RunOutputs.directory(resume, "--resume");
     LoadedModel saved = checkpoint == null ? null : Resume.latest(checkpoint);
     try (TrainTest sets = DataSpec.load(data, seed);
         Model m = saved != null ? saved.model() : ModelSpec.create(model, sets.train())) {
@@ -109,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
       if (verbose > 0) System.out.print(m.summary());
       Preprocessing pre = augment ? Preprocessing.scaled().withAugmentation(4, true) : Preprocessing.scaled();
       FitOptions options = new FitOptions().batchSize(batch).epochs(epochs).verbose(verbose).seed(seed)
-          .preprocessing(pre);
+          .preprocessing(pre).distributed(cluster);
       if (reportMemory) options.callbacks(new MemoryReport(System.out));
       options.deterministic(deterministic);
       if (checkpoint != null) {
@@ -119,6 +142,7 @@ final class TrainCommand implements Callable<Integer> {
       if (validation != null) options.validationData(validation);
       if (split > 0) options.validationSplit(split);
       History h = m.fit(train, options);
+      if (!chief) return 0;
 
       RunOutputs.history(h, out);
       Dataset evalSet = validation != null ? validation : train.split(split)[1];

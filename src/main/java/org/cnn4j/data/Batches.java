@@ -25,12 +25,21 @@ import org.cnn4j.dnnl.Tensor;
  *   }
  * }
  * }</pre>
+ *
+ * <p>Data-parallel training gives each of R processes its slice of every global
+ * batch: all of them draw the same permutation, and rank r takes samples
+ * [r * g / R, (r + 1) * g / R) of a global batch of g (so a short last batch may
+ * leave a rank none). Augmentation draws stay those of the sample's position in
+ * the global batch, so the slices see what one process would have seen.
  */
 public final class Batches implements AutoCloseable {
-  /** A prepared batch; its buffers stay valid until {@link #release}. */
-  public record Batch(int index, int count, long images, long labels, int slot) {}
+  /**
+   * A prepared batch; its buffers stay valid until {@link #release}. {@code first}
+   * is the position of its first sample in the global batch (0 for one process).
+   */
+  public record Batch(int index, int count, long images, long labels, int slot, int first) {}
 
-  private static final Batch END = new Batch(-1, 0, 0, 0, -1);
+  private static final Batch END = new Batch(-1, 0, 0, 0, -1, 0);
 
   private final Samples samples;
   private final int batchSize;
@@ -38,6 +47,8 @@ public final class Batches implements AutoCloseable {
   private final boolean dropRemainder;
   private final long seed;
   private final Preprocessing pre;
+  private final int rank;
+  private final int ranks;
   private final Tensor[] images;
   private final IntPointer[] labels;
   private final IntPointer[] indices;
@@ -57,6 +68,18 @@ public final class Batches implements AutoCloseable {
    */
   public Batches(Samples samples, int batchSize, boolean shuffle, boolean dropRemainder, long seed,
       Preprocessing pre, int prefetch) {
+    this(samples, batchSize, shuffle, dropRemainder, seed, pre, prefetch, 0, 1);
+  }
+
+  /**
+   * The batches of one of {@code ranks} data-parallel processes: its slice of
+   * each global batch of {@code batchSize} samples.
+   */
+  public Batches(Samples samples, int batchSize, boolean shuffle, boolean dropRemainder, long seed,
+      Preprocessing pre, int prefetch, int rank, int ranks) {
+    if (ranks < 1 || rank < 0 || rank >= ranks) {
+      throw new IllegalArgumentException("rank " + rank + " of " + ranks + " processes is out of range");
+    }
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
     if (prefetch < 1) throw new IllegalArgumentException("prefetch must be at least 1, got " + prefetch);
     if (pre.mean() != null && pre.mean().length != samples.shape().get(samples.shape().rank() - 1)) {
@@ -69,8 +92,11 @@ public final class Batches implements AutoCloseable {
     this.dropRemainder = dropRemainder;
     this.seed = seed;
     this.pre = pre;
+    this.rank = rank;
+    this.ranks = ranks;
     int slots = prefetch + 1;
-    long floats = (long) batchSize * samples.shape().size();
+    int local = (batchSize + ranks - 1) / ranks;
+    long floats = (long) local * samples.shape().size();
     images = new Tensor[slots];
     labels = new IntPointer[slots];
     indices = new IntPointer[slots];
@@ -79,9 +105,9 @@ public final class Batches implements AutoCloseable {
     ready = new ArrayBlockingQueue<>(slots + 1);
     for (int s = 0; s < slots; s++) {
       images[s] = Tensor.allocateUnscoped(new long[] {floats}, memory.format_tag.x);
-      labels[s] = new IntPointer((long) batchSize);
-      indices[s] = new IntPointer((long) batchSize);
-      shifts[s] = new IntPointer(3L * batchSize);
+      labels[s] = new IntPointer((long) local);
+      indices[s] = new IntPointer((long) local);
+      shifts[s] = new IntPointer(3L * local);
       free.add(s);
     }
     mean = pre.mean() == null ? null : new FloatPointer(pre.mean());
@@ -146,27 +172,36 @@ public final class Batches implements AutoCloseable {
       int[] batchShifts = new int[3 * batchSize];
       for (int b = 0; b < batchesPerEpoch(); b++) {
         int slot = free.take();
-        int from = b * batchSize;
-        int count = Math.min(batchSize, order.length - from);
+        int global = Math.min(batchSize, order.length - b * batchSize);
+        int first = (int) ((long) rank * global / ranks); // this rank's slice [first, end) of the global batch
+        int end = (int) ((long) (rank + 1) * global / ranks);
+        int from = b * batchSize + first;
+        int count = end - first;
         long shiftAddress = 0;
         if (pre.augments()) {
           SplittableRandom r = new SplittableRandom((seed ^ 0x5DEECE66DL) * 31 + epoch * 1_000_003L + b);
           int p = pre.cropPadding();
-          for (int i = 0; i < count; i++) {
-            batchShifts[3 * i] = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;
-            batchShifts[3 * i + 1] = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;
-            batchShifts[3 * i + 2] = pre.horizontalFlip() && r.nextBoolean() ? 1 : 0;
+          for (int i = 0; i < end; i++) { // the draws of the slices before this one are skipped
+            int dy = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;
+            int dx = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;
+            int flip = pre.horizontalFlip() && r.nextBoolean() ? 1 : 0;
+            if (i < first) continue;
+            batchShifts[3 * (i - first)] = dy;
+            batchShifts[3 * (i - first) + 1] = dx;
+            batchShifts[3 * (i - first) + 2] = flip;
           }
           shifts[slot].put(batchShifts, 0, 3 * count);
           shiftAddress = shifts[slot].address();
         }
-        samples.gather(order, from, count, images[slot].address(),
-            new Samples.Conversion(pre, address(mean), address(invStd), shiftAddress, indices[slot]));
+        if (count > 0) {
+          samples.gather(order, from, count, images[slot].address(),
+              new Samples.Conversion(pre, address(mean), address(invStd), shiftAddress, indices[slot]));
+        }
         if (y != null) {
           for (int i = 0; i < count; i++) batchLabels[i] = y[order[from + i]];
           labels[slot].put(batchLabels, 0, count);
         }
-        ready.put(new Batch(b, count, images[slot].address(), labels[slot].address(), slot));
+        ready.put(new Batch(b, count, images[slot].address(), labels[slot].address(), slot, first));
       }
       ready.put(END);
     } catch (InterruptedException e) {

@@ -78,7 +78,8 @@ public final class Kernels {
    */
   public static native void softmaxBackward(long dst, long diffDst, long diffSrc, long rows, int k);
 
-  public static native void dropoutForward(long src, long dst, long mask, long n, float rate, long seed);
+  /** Masks n floats; element i draws the hash of (seed, first + i), first being its batch's offset. */
+  public static native void dropoutForward(long src, long dst, long mask, long n, float rate, long seed, long first);
 
   public static native void dropoutBackward(long diffDst, long diffSrc, long mask, long n, float rate);
 

@@ -12,7 +12,9 @@ import org.cnn4j.kernels.Kernels;
  * evaluation and prediction pass the input through untouched.
  *
  * <p>The mask is a hash of (model seed, layer, training step, element), so a
- * seeded run is reproducible whatever the thread count.
+ * seeded run is reproducible whatever the thread count; in data-parallel
+ * training the element is counted in the global batch, so the processes draw
+ * the masks one process would.
  */
 public final class Dropout extends Layer {
   private final float rate;
@@ -46,8 +48,9 @@ public final class Dropout extends Layer {
     long layerSalt = (long) name().hashCode() << 32;
     var counter = b.counter();
     long seed = b.seed();
+    long perSample = n / b.batch(); // samples are the outermost dimension of oneDNN's activation layouts
     b.kernel("forward", "", () -> Kernels.dropoutForward(src.address(), dst.address(), mask.address(), n, rate,
-        seed ^ layerSalt ^ (counter.get() * 0x9E3779B97F4A7C15L)));
+        seed ^ layerSalt ^ (counter.get() * 0x9E3779B97F4A7C15L), counter.firstSample() * perSample));
     b.output(dst);
 
     b.onBackward(() -> {

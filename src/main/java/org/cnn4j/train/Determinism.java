@@ -7,17 +7,20 @@ import org.cnn4j.Threads;
 /**
  * The checks of {@link FitOptions#deterministic}: the thread count may not change
  * during the fit, and a resumed fit must run with the thread count, shuffling
- * seed and batch size of the run that wrote the checkpoint. oneDNN's reductions
- * are split by thread, so another thread count sums in another order.
+ * seed, (global) batch size and process count of the run that wrote the
+ * checkpoint. oneDNN's reductions are split by thread, and data-parallel
+ * gradients by process, so another count sums in another order.
  */
 final class Determinism implements StatefulCallback {
   private final long seed;
   private final int batchSize;
+  private final int processes;
   private int threads;
 
-  Determinism(long seed, int batchSize) {
+  Determinism(long seed, int batchSize, int processes) {
     this.seed = seed;
     this.batchSize = batchSize;
+    this.processes = processes;
   }
 
   @Override
@@ -54,6 +57,7 @@ final class Determinism implements StatefulCallback {
     s.put("threads", threads);
     s.put("seed", seed);
     s.put("batch_size", batchSize);
+    s.put("processes", processes);
     return s;
   }
 
@@ -61,7 +65,9 @@ final class Determinism implements StatefulCallback {
   public void restore(Map<String, Object> saved) {
     same("thread count", saved.get("threads"), threads, "call Threads.set(%s) (cnn4j --threads %s) first");
     same("seed", saved.get("seed"), seed, "pass FitOptions.seed(%s) (cnn4j --seed %s)");
-    same("batch size", saved.get("batch_size"), batchSize, "pass FitOptions.batchSize(%s) (cnn4j --batch %s)");
+    same("batch size", saved.get("batch_size"), batchSize, "pass FitOptions.batchSize(%s) (cnn4j --batch %s) "
+        + "divided by the number of processes");
+    same("process count", saved.get("processes"), processes, "run %s processes (mpirun -np %s)");
   }
 
   private static void same(String what, Object saved, long now, String fix) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.Preprocessing;
 import org.cnn4j.data.Samples;
+import org.cnn4j.distributed.Distributed;
 import org.cnn4j.io.TrainingState;
 
 /**
@@ -30,6 +31,7 @@ public final class FitOptions {
   private int initialEpoch;
   private Map<String, Object> callbackStates = Map.of();
   private boolean deterministic;
+  private Distributed distributed;
 
   public FitOptions batchSize(int n) {
     if (n < 1) throw new IllegalArgumentException("batch size must be positive, got " + n);
@@ -139,6 +141,19 @@ public final class FitOptions {
     return this;
   }
 
+  /**
+   * Data-parallel training over the processes of an MPI job (default none): with
+   * N processes, {@link #batchSize} is each process's share and the global batch
+   * is N times it; every process trains on its slice of each global batch and
+   * the gradients are summed before each step, so the weights stay bitwise equal
+   * on every process. Logs and history are global; callbacks run on rank 0 only,
+   * so that only rank 0 writes files. Outside an MPI job it changes nothing.
+   */
+  public FitOptions distributed(Distributed d) {
+    distributed = d;
+    return this;
+  }
+
   public FitOptions callbacks(Callback... cs) {
     callbacks.addAll(List.of(cs));
     return this;
@@ -191,6 +206,10 @@ public final class FitOptions {
 
   public boolean deterministic() {
     return deterministic;
+  }
+
+  public Distributed distributed() {
+    return distributed;
   }
 
   public List<Callback> callbacks() {

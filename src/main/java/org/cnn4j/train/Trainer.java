@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.cnn4j.data.Batches;
 import org.cnn4j.data.Preprocessing;
 import org.cnn4j.data.Samples;
+import org.cnn4j.distributed.DataParallel;
+import org.cnn4j.dnnl.ParameterArena;
 import org.cnn4j.dnnl.Plan;
 import org.cnn4j.kernels.Kernels;
 import org.cnn4j.layers.Shape;
@@ -58,20 +61,29 @@ public final class Trainer {
     model.stopTraining(false);
 
     long seed = o.seed() != null ? o.seed() : model.seed();
-    List<Callback> callbacks = callbacks(o, seed, Batches.batchesPerEpoch(train.size(), o.batchSize(), o.dropRemainder()));
+    DataParallel dp = DataParallel.of(o.distributed()); // distributed: this rank's share of each global batch
+    int globalBatch = o.batchSize() * dp.size();
+    List<Callback> callbacks = callbacks(o, seed, dp.size(),
+        Batches.batchesPerEpoch(train.size(), globalBatch, o.dropRemainder()));
+    if (!dp.chief()) callbacks.removeIf(c -> !(c instanceof Determinism)); // distributed: rank 0 alone reports and saves
     TrainingRun run = new TrainingRun(model, o.initialEpoch(), o.epochs(), callbacks);
     String acc = accuracyName(model);
     History history = new History();
     int k = model.outputUnits();
     Executor executor = model.executor();
     Map<String, Double> logs = new LinkedHashMap<>();
-    try (Batches batches = new Batches(train, o.batchSize(), o.shuffle(), o.dropRemainder(), seed, pre, PREFETCH);
-        Batches valBatches = val == null ? null : new Batches(val, o.batchSize(), false, false, 0,
-            pre.withoutAugmentation(), PREFETCH)) {
+    double[] stepSums = new double[3]; // this step's loss sum, correct count, samples (global after the hook)
+    Consumer<ParameterArena> reduce = arena -> dp.reduceGradients(model, stepSums); // distributed
+    executor.addGradientHook(reduce);
+    try (dp; Batches batches = new Batches(train, globalBatch, o.shuffle(), o.dropRemainder(), seed, pre, PREFETCH,
+            dp.rank(), dp.size());
+        Batches valBatches = val == null ? null : new Batches(val, globalBatch, false, false, 0,
+            pre.withoutAugmentation(), PREFETCH, dp.rank(), dp.size())) {
       callbacks.forEach(c -> c.setRun(run));
       callbacks.forEach(Callback::onTrainBegin);
       run.restore(o.callbackStates());
-      for (int epoch = o.initialEpoch(); epoch < o.epochs() && !model.stopTraining(); epoch++) {
+      int firstEpoch = dp.begin(model, o.initialEpoch()); // distributed: rank 0's weights, optimizer slots, step, epoch
+      for (int epoch = firstEpoch; epoch < o.epochs() && !model.stopTraining(); epoch++) {
         final int e = epoch;
         callbacks.forEach(c -> c.onEpochBegin(e));
         long start = System.nanoTime();
@@ -80,14 +92,24 @@ public final class Trainer {
         long correct = 0;
         int seen = 0;
         for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
-          Plan plan = executor.plan(b.count(), true, false);
-          plan.input().rebind(b.images());
-          double batchLoss = executor.forward(plan, b.labels(), b.count());
-          if (!Double.isFinite(batchLoss)) throw nonFinite(model, plan, batchLoss, epoch, b.index());
-          correct += Kernels.countCorrect(plan.output().address(), b.labels(), b.count(), k);
-          executor.backwardAndUpdate(plan);
-          lossSum += batchLoss;
-          seen += b.count();
+          double batchLoss = 0;
+          int batchCorrect = 0;
+          if (b.count() > 0) { // distributed: a short last global batch may leave this rank no sample
+            model.counter().firstSample(b.first());
+            Plan plan = executor.plan(b.count(), true, false);
+            plan.input().rebind(b.images());
+            batchLoss = executor.forward(plan, b.labels(), b.count());
+            if (!Double.isFinite(batchLoss)) throw nonFinite(model, plan, batchLoss, epoch, b.index());
+            batchCorrect = Kernels.countCorrect(plan.output().address(), b.labels(), b.count(), k);
+            plan.backward();
+          }
+          stepSums[0] = batchLoss;
+          stepSums[1] = batchCorrect;
+          stepSums[2] = b.count();
+          executor.update(); // gradient hooks (distributed: the global batch's sums and mean gradient), optimizer
+          lossSum += stepSums[0];
+          correct += (long) stepSums[1];
+          seen += (int) stepSums[2];
           Map<String, Double> batchLogs = Map.of("loss", lossSum / seen, acc, (double) correct / seen);
           int bi = b.index();
           callbacks.forEach(c -> c.onTrainBatchEnd(bi, batchLogs));
@@ -97,7 +119,7 @@ public final class Trainer {
         logs.put(acc, (double) correct / seen);
         double waited = batches.waitSeconds();
         if (valBatches != null) {
-          Evaluation ev = evaluate(model, valBatches);
+          Evaluation ev = evaluate(model, valBatches, dp);
           logs.put("val_loss", ev.loss());
           logs.put("val_" + acc, ev.accuracy());
         }
@@ -106,7 +128,12 @@ public final class Trainer {
         history.add(logs);
         Map<String, Double> epochLogs = logs;
         callbacks.forEach(c -> c.onEpochEnd(e, epochLogs));
+        dp.endEpoch(model, e); // distributed: weights bitwise equal on every rank; rank 0's stop flag and rate
       }
+    } catch (RuntimeException | Error e) {
+      throw dp.fail(e); // distributed: aborts every process, which would otherwise wait for this one
+    } finally {
+      executor.removeGradientHook(reduce);
     }
     Map<String, Double> last = logs;
     callbacks.forEach(c -> c.onTrainEnd(last));
@@ -118,10 +145,10 @@ public final class Trainer {
    * line as in Keras; checkpoints last, so that they save every other callback's
    * state as it stands after the epoch.
    */
-  private static List<Callback> callbacks(FitOptions o, long seed, int steps) {
+  private static List<Callback> callbacks(FitOptions o, long seed, int processes, int steps) {
     List<Callback> out = new ArrayList<>();
     if (o.verbose() > 0) out.add(new ProgressLogger(o.verbose(), o.epochs(), steps));
-    if (o.deterministic()) out.add(new Determinism(seed, o.batchSize()));
+    if (o.deterministic()) out.add(new Determinism(seed, o.batchSize() * processes, processes));
     List<Callback> checkpoints = new ArrayList<>();
     for (Callback c : o.callbacks()) (c instanceof ModelCheckpoint ? checkpoints : out).add(c);
     out.addAll(checkpoints);
@@ -132,11 +159,11 @@ public final class Trainer {
     if (model.loss() == null) throw new IllegalStateException("call compile() before evaluate()");
     check(model, data, "evaluation data");
     try (Batches batches = new Batches(data, batchSize, false, false, 0, model.preprocessing(), PREFETCH)) {
-      return evaluate(model, batches);
+      return evaluate(model, batches, DataParallel.of(null));
     }
   }
 
-  private static Evaluation evaluate(Model model, Batches batches) {
+  private static Evaluation evaluate(Model model, Batches batches, DataParallel dp) {
     int k = model.outputUnits();
     Executor executor = model.executor();
     double lossSum = 0;
@@ -144,12 +171,18 @@ public final class Trainer {
     int n = 0;
     batches.startEpoch(0);
     for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {
+      if (b.count() == 0) continue; // distributed: this rank's slice of a short global batch is empty
       Plan plan = executor.plan(b.count(), false, false);
       plan.input().rebind(b.images());
       lossSum += executor.forward(plan, b.labels(), b.count());
       correct += Kernels.countCorrect(plan.output().address(), b.labels(), b.count(), k);
       n += b.count();
     }
+    double[] sums = {lossSum, correct, n};
+    dp.sum(sums); // distributed: over every rank's slice
+    lossSum = sums[0];
+    correct = (long) sums[1];
+    n = (int) sums[2];
     return new Evaluation(n == 0 ? Double.NaN : lossSum / n, n == 0 ? Double.NaN : (double) correct / n, n);
   }
 

@@ -144,4 +144,60 @@ class BatchesTest {
       assertEquals(10, n);
     }
   }
+
+  /**
+   * Asserts: 3 ranks' slices of every global batch of 4 (shuffled, shifted and
+   * flipped at random), put side by side, are bitwise the batches of one process
+   * (images and labels), including the short last batch of 2, which leaves rank 0
+   * with none; every rank gets the same number of batches.
+   */
+  @Test
+  void ranksTakeTheirSliceOfEachGlobalBatchWithItsAugmentation() {
+    Preprocessing augmented = Preprocessing.scaled().withAugmentation(1, true);
+    try (Dataset d = numbered()) {
+      List<float[]> wholeImages = new ArrayList<>();
+      List<int[]> wholeLabels = new ArrayList<>();
+      try (Batches one = new Batches(Samples.of(d), 4, true, false, 9, augmented, 2)) {
+        one.startEpoch(3);
+        for (Batches.Batch b; (b = one.next()) != null; one.release(b)) {
+          wholeImages.add(floats(b, 12));
+          wholeLabels.add(labels(b));
+        }
+      }
+      int ranks = 3;
+      float[][] images = new float[wholeImages.size()][0];
+      int[][] labels = new int[wholeImages.size()][0];
+      for (int r = 0; r < ranks; r++) {
+        try (Batches slice = new Batches(Samples.of(d), 4, true, false, 9, augmented, 2, r, ranks)) {
+          slice.startEpoch(3);
+          int index = 0;
+          for (Batches.Batch b; (b = slice.next()) != null; slice.release(b), index++) {
+            assertEquals(index, b.index());
+            assertEquals(images[index].length / 12, b.first(), "rank " + r + " starts where rank " + (r - 1)
+                + " ended");
+            images[index] = concat(images[index], floats(b, 12));
+            labels[index] = concat(labels[index], labels(b));
+            if (index == 2 && r == 0) assertEquals(0, b.count(), "2 images over 3 ranks: rank 0 has none");
+          }
+          assertEquals(wholeImages.size(), index, "rank " + r + " batches");
+        }
+      }
+      for (int i = 0; i < images.length; i++) {
+        assertArrayEquals(wholeImages.get(i), images[i], "images of batch " + i);
+        assertArrayEquals(wholeLabels.get(i), labels[i], "labels of batch " + i);
+      }
+    }
+  }
+
+  private static float[] concat(float[] a, float[] b) {
+    float[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

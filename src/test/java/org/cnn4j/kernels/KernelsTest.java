@@ -1,9 +1,12 @@
 package org.cnn4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.cnn4j.bench.PeakFlops;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,34 @@ class KernelsTest {
   private static final int OFFSET = 3;
 
   private static volatile float smallestNormal = Float.MIN_NORMAL;
+
+  /**
+   * Asserts: a dropout mask over a batch of 2 x 9,001 elements equals the masks
+   * of its two halves drawn with the second half's element offset (what two
+   * data-parallel processes draw), bitwise; without the offset the halves differ.
+   */
+  @Test
+  void dropoutOfTwoSlicesWithTheirOffsetEqualsDropoutOfTheWholeBatch() {
+    int half = 9_001;
+    float[] x = new float[2 * half];
+    Arrays.fill(x, 1f);
+    try (FloatPointer in = new FloatPointer(x); FloatPointer whole = new FloatPointer(2L * half);
+        FloatPointer slice = new FloatPointer((long) half);
+        BytePointer mask = new BytePointer(2L * half)) {
+      Kernels.dropoutForward(in.address(), whole.address(), mask.address(), 2L * half, 0.5f, 77, 0);
+      float[] expected = new float[2 * half];
+      whole.get(expected);
+      float[] second = new float[half];
+      Kernels.dropoutForward(in.address(), slice.address(), mask.address(), half, 0.5f, 77, half);
+      slice.get(second);
+      assertTrue(Arrays.equals(expected, half, 2 * half, second, 0, half), "second half with offset");
+      Kernels.dropoutForward(in.address(), slice.address(), mask.address(), half, 0.5f, 77, 0);
+      float[] first = new float[half];
+      slice.get(first);
+      assertTrue(Arrays.equals(expected, 0, half, first, 0, half), "first half");
+      assertFalse(Arrays.equals(first, second), "the offset changes the mask");
+    }
+  }
 
   @Test
   void adamMatchesTheFormulaOnEveryElementOfAnUnalignedOddRange() {
@@ -88,8 +119,8 @@ class KernelsTest {
   void adamFlushesDenormalsButLeavesJavaArithmeticAlone() {
     float[] w = new float[N], g = new float[N], m = new float[N], v = new float[N];
     // (1e-21)^2 = 1e-42 is denormal: the second moment flushes to zero.
-    java.util.Arrays.fill(g, 1e-21f);
-    java.util.Arrays.fill(w, 1f);
+    Arrays.fill(g, 1e-21f);
+    Arrays.fill(w, 1f);
     try (FloatPointer pw = put(w); FloatPointer pg = put(g); FloatPointer pm = put(m); FloatPointer pv = put(v)) {
       Kernels.adamStep(at(pw), at(pg), at(pm), at(pv), N, 1e-3f, 0.9f, 0.999f, 1e-7f);
       float[] after = get(pv);
