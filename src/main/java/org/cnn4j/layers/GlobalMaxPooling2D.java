@@ -1,0 +1,18 @@
+package org.cnn4j.layers;
+
+import org.bytedeco.dnnl.global.dnnl;
+
+/**
+ * The maximum of each channel over the whole (height, width) plane, Keras's
+ * GlobalMaxPooling2D: (h, w, c) -> (c).
+ *
+ * <pre>{@code
+ * model.add(new GlobalMaxPooling2D());
+ * }</pre>
+ */
+public final class GlobalMaxPooling2D extends GlobalPooling2D {
+  @Override
+  dnnl.algorithm algorithm() {
+    return dnnl.algorithm.pooling_max;
+  }
+}
