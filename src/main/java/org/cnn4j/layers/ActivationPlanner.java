@@ -44,7 +44,7 @@ final class ActivationPlanner {
     primitive_attr attr = new primitive_attr();
     if (fused(f)) {
       post_ops ops = new post_ops();
-      ops.append_eltwise(f.forwardAlgorithm(), f.alpha(), 0f);
+      ops.append_eltwise(f.forwardAlgorithm(), f.alpha(), f.beta());
       attr.set_post_ops(ops);
     }
     return attr;
@@ -72,7 +72,7 @@ final class ActivationPlanner {
       b.execute(pd, "softmax forward", "", args);
     } else {
       var pd = new eltwise_forward.primitive_desc(Dnnl.engine(), prop, f.forwardAlgorithm(),
-          t.desc(), dst.desc(), f.alpha(), 0f);
+          t.desc(), dst.desc(), f.alpha(), f.beta());
       b.execute(pd, f.name() + " forward", "", args);
     }
     return dst;
@@ -98,9 +98,9 @@ final class ActivationPlanner {
     }
     Tensor dy = b.as(diffDst, dst.desc(), "reorder diff_dst");
     var hint = new eltwise_forward.primitive_desc(Dnnl.engine(), dnnl.prop_kind.forward_training,
-        f.backwardAlgorithm(), dst.desc(), dst.desc(), f.alpha(), 0f);
+        f.backwardAlgorithm(), dst.desc(), dst.desc(), f.alpha(), f.beta());
     var pd = new eltwise_backward.primitive_desc(Dnnl.engine(), f.backwardAlgorithm(),
-        dy.desc(), dy.desc(), dst.desc(), f.alpha(), 0f, hint);
+        dy.desc(), dy.desc(), dst.desc(), f.alpha(), f.beta(), hint);
     b.execute(pd, f.name() + " backward", "", inPlaceArgs(dst, dy));
     return dy;
   }
