@@ -73,6 +73,7 @@ public final class TrainingBenchmark {
       plan.forward();
       model.loss().sum(out, labels, 0, batch, k, grad, kind);
       plan.backward();
+      model.arena().applyRegularizers();
       model.counter().increment();
       model.optimizer().step(model.arena(), model.counter().get());
     };

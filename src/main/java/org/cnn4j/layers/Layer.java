@@ -56,14 +56,22 @@ public abstract class Layer {
     return outputShape != null;
   }
 
-  /** The layer's trainable tensors (kernel, then bias). Internal API. */
+  /** The layer's tensors in Keras's order (kernel, then bias; non-trainable state too). Internal API. */
   public List<Parameter> parameters() {
     return parameters;
   }
 
+  /** Values of all the layer's tensors, non-trainable state included (as Keras counts). */
   public long countParams() {
     long n = 0;
     for (Parameter p : parameters) n += p.size();
+    return n;
+  }
+
+  /** Values of the tensors the optimizer trains. */
+  public long countTrainableParams() {
+    long n = 0;
+    for (Parameter p : parameters) if (p.trainable()) n += p.size();
     return n;
   }
 
@@ -96,6 +104,14 @@ public abstract class Layer {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", name);
     return c;
+  }
+
+  /**
+   * Why this layer, as configured, has no Keras config (an activation Keras cannot name,
+   * say), or null when it has one. Writers of Keras JSON refuse the layer with this message.
+   */
+  public String kerasFormProblem() {
+    return null;
   }
 
   protected final IllegalArgumentException badInput(Shape input, String expected) {

@@ -14,6 +14,7 @@ import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.StepCounter;
 import org.cnn4j.layers.Activation;
 import org.cnn4j.layers.ActivationFunction;
+import org.cnn4j.layers.BatchNormalization;
 import org.cnn4j.layers.Conv2D;
 import org.cnn4j.layers.Dense;
 import org.cnn4j.layers.Layer;
@@ -180,9 +181,17 @@ public final class Sequential implements AutoCloseable {
     return layers.get(layers.size() - 1).outputShape();
   }
 
+  /** All weights' values, non-trainable ones included (Keras's "Total params"). */
   public long countParams() {
     long n = 0;
     for (Layer l : layers) n += l.countParams();
+    return n;
+  }
+
+  /** The values the optimizer trains (Keras's "Trainable params"). */
+  public long countTrainableParams() {
+    long n = 0;
+    for (Layer l : layers) n += l.countTrainableParams();
     return n;
   }
 
@@ -248,7 +257,10 @@ public final class Sequential implements AutoCloseable {
     return org.cnn4j.io.ModelFile.load(file).model();
   }
 
-  /** All parameters in Keras's order and layouts (kernel, bias per layer; kernels HWIO). */
+  /**
+   * All weights in Keras's order and layouts, as Keras's get_weights(): per layer kernel and
+   * bias, or gamma, beta, moving_mean, moving_variance (non-trainable state included); kernels HWIO.
+   */
   public List<float[]> getWeights() {
     ParameterArena a = arena();
     List<float[]> out = new ArrayList<>();
@@ -266,11 +278,11 @@ public final class Sequential implements AutoCloseable {
     for (int i = 0; i < weights.size(); i++) a.set(a.parameters().get(i), weights.get(i));
   }
 
-  /** Gradients of the last training step, in {@link #getWeights()} order and layouts. */
+  /** Gradients of the last training step, of the trainable weights in {@link #getWeights()} order and layouts. */
   public List<float[]> getGradients() {
     ParameterArena a = arena();
     List<float[]> out = new ArrayList<>();
-    for (Parameter p : a.parameters()) out.add(a.getGradient(p));
+    for (Parameter p : a.trainableParameters()) out.add(a.getGradient(p));
     return out;
   }
 
@@ -321,6 +333,10 @@ public final class Sequential implements AutoCloseable {
       b.inputGradient(inputGradient);
       for (int i = 0; i < layers.size(); i++) {
         b.beginLayer(layers.get(i).name(), i, layers.size());
+        if (fusedIntoPrevious(i)) {
+          b.output(b.input()); // the layer before computes this one too, forward and backward
+          continue;
+        }
         layers.get(i).plan(b);
       }
       return b.build(out.dnnlDims(batch), plainTag(out));
@@ -328,6 +344,15 @@ public final class Sequential implements AutoCloseable {
       b.abandon();
       throw e;
     }
+  }
+
+  /**
+   * Fusion of a layer into the one before it, decided as each plan is built: a
+   * ReLU right after a BatchNormalization runs inside the normalization's primitive.
+   */
+  private boolean fusedIntoPrevious(int i) {
+    if (i + 1 < layers.size() && layers.get(i) instanceof BatchNormalization bn) bn.fuseNext(layers.get(i + 1));
+    return i > 0 && layers.get(i - 1) instanceof BatchNormalization bn && bn.fuseNext(layers.get(i));
   }
 
   private static memory.format_tag plainTag(Shape s) {

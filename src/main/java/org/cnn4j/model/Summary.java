@@ -14,18 +14,22 @@ final class Summary {
     StringBuilder s = new StringBuilder();
     s.append("Model: \"").append(model.name()).append("\"\n").append(RULE).append('\n');
     s.append(row("Layer (type)", "Output Shape", "Param #")).append(DOUBLE_RULE).append('\n');
-    long total = 0;
     for (int i = 0; i < model.layers().size(); i++) {
       Layer l = model.layers().get(i);
       s.append(row(l.name() + " (" + l.kerasType() + ")", l.outputShape().withBatch(),
           Long.toString(l.countParams())));
       s.append(i == model.layers().size() - 1 ? DOUBLE_RULE : RULE).append('\n');
-      total += l.countParams();
     }
-    s.append("Total params: ").append(String.format(Locale.ROOT, "%,d", total)).append('\n');
-    s.append("Trainable params: ").append(String.format(Locale.ROOT, "%,d", total)).append('\n');
-    s.append("Non-trainable params: 0\n").append(RULE).append('\n');
+    long total = model.countParams();
+    long trainable = model.countTrainableParams();
+    s.append("Total params: ").append(count(total)).append('\n');
+    s.append("Trainable params: ").append(count(trainable)).append('\n');
+    s.append("Non-trainable params: ").append(count(total - trainable)).append('\n').append(RULE).append('\n');
     return s.toString();
+  }
+
+  private static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   private static String row(String layer, String shape, String params) {

@@ -89,6 +89,7 @@ public final class Trainer {
           if (!Double.isFinite(batchLoss)) throw nonFinite(model, plan, batchLoss, epoch, b.index());
           correct += Kernels.countCorrect(out, b.labels(), b.count(), k);
           plan.backward();
+          batchLoss += model.arena().applyRegularizers() * b.count(); // L2 penalty and its gradient
           model.counter().increment();
           model.optimizer().step(model.arena(), model.counter().get());
           lossSum += batchLoss;
