@@ -1,6 +1,7 @@
 package org.cnn4j.layers;
 
 import org.bytedeco.dnnl.global.dnnl;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * Average pooling over 2-D windows, Keras's AveragePooling2D. Strides default
@@ -18,6 +19,12 @@ public final class AveragePooling2D extends Pooling2D<AveragePooling2D> {
 
   public AveragePooling2D(int poolHeight, int poolWidth) {
     super(poolHeight, poolWidth);
+  }
+
+  /** The layer a Keras AveragePooling2D config describes. */
+  public static AveragePooling2D fromConfig(LayerConfig c) {
+    int[] p = poolSize(c);
+    return readOptions(new AveragePooling2D(p[0], p[1]), c);
   }
 
   @Override

@@ -24,6 +24,7 @@ import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 import org.cnn4j.kernels.Kernels;
 
 /**
@@ -46,11 +47,12 @@ public final class BatchNormalization extends Layer {
   private boolean center = true;
   private boolean scale = true;
   private boolean fusedRelu;
-  private Parameter gamma;
-  private Parameter beta;
-  private Parameter movingMean;
-  private Parameter movingVariance;
+  private Parameter gamma; // trained; absent without scale
+  private Parameter beta; // trained; absent without center
+  private Parameter movingMean; // non-trainable state
+  private Parameter movingVariance; // non-trainable state
 
+  /** How much of the moving statistics each batch keeps (default 0.99). */
   public BatchNormalization momentum(double m) {
     requireUnbuilt();
     if (!(m >= 0 && m <= 1)) throw new IllegalArgumentException("BatchNormalization momentum must be in [0, 1], got " + m);
@@ -58,11 +60,11 @@ public final class BatchNormalization extends Layer {
     return this;
   }
 
+  /** Added to the variance (default 1e-3). */
   public BatchNormalization epsilon(double e) {
     requireUnbuilt();
-    if (!(e > 0) || Double.isInfinite(e)) {
-      throw new IllegalArgumentException("BatchNormalization epsilon must be a positive number, got " + e);
-    }
+    if (!(e > 0) || Double.isInfinite(e)) throw new IllegalArgumentException("BatchNormalization epsilon must be a "
+        + "positive number, got " + e);
     epsilon = (float) e;
     return this;
   }
@@ -87,13 +89,9 @@ public final class BatchNormalization extends Layer {
    * {@code next} as a pass-through. The model asks this before each plan. Internal API.
    */
   public boolean fuseNext(Layer next) {
-    fusedRelu = ActivationPlanner.FUSION && reluOnly(next);
+    ActivationFunction f = next instanceof Activation a ? a.function() : next instanceof ReLU r ? r.function() : null;
+    fusedRelu = ActivationPlanner.FUSION && ActivationFunction.RELU.equals(f);
     return fusedRelu;
-  }
-
-  private static boolean reluOnly(Layer l) {
-    ActivationFunction f = l instanceof Activation a ? a.function() : l instanceof ReLU r ? r.function() : null;
-    return ActivationFunction.RELU.equals(f);
   }
 
   @Override
@@ -152,7 +150,7 @@ public final class BatchNormalization extends Layer {
     Tensor workspace = fusedRelu ? b.allocate(fwd.workspace_desc()) : null;
     if (workspace != null) args.put(DNNL_ARG_WORKSPACE, workspace.memory());
     b.execute(fwd, "forward", problem, args);
-    float m = momentum;
+    float m = momentum; // moving = moving * m + batch * (1 - m), as Keras updates them
     b.kernel("moving statistics", "", () -> {
       Kernels.movingAverage(moving.get_data_handle().address(), mean.address(), c, m);
       Kernels.movingAverage(movingVar.get_data_handle().address(), variance.address(), c, m);
@@ -180,23 +178,15 @@ public final class BatchNormalization extends Layer {
     });
   }
 
+  /** The layer a Keras BatchNormalization config describes (the last axis only). */
+  public static BatchNormalization fromConfig(LayerConfig c) {
+    return BatchNormalizationConfig.read(c);
+  }
+
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
-    c.put("axis", -1);
-    c.put("momentum", momentum);
-    c.put("epsilon", epsilon);
-    c.put("center", center);
-    c.put("scale", scale);
-    c.put("beta_initializer", Initializers.toConfig(Parameter.Init.ZEROS));
-    c.put("gamma_initializer", Initializers.toConfig(Parameter.Init.ONES));
-    c.put("moving_mean_initializer", Initializers.toConfig(Parameter.Init.ZEROS));
-    c.put("moving_variance_initializer", Initializers.toConfig(Parameter.Init.ONES));
-    c.put("beta_regularizer", null);
-    c.put("gamma_regularizer", null);
-    c.put("beta_constraint", null);
-    c.put("gamma_constraint", null);
-    c.put("synchronized", false);
+    BatchNormalizationConfig.write(c, momentum, epsilon, center, scale);
     return c;
   }
 }

@@ -1,6 +1,7 @@
 package org.cnn4j.layers;
 
 import java.util.Map;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * 2-D convolution, Keras's Conv2D: {@code z[i,j,k] = b[k] + sum x[i*sh+u*dh, j*sw+v*dw, k'] w[u,v,k',k]},
@@ -61,6 +62,16 @@ public final class Conv2D extends Convolution2D<Conv2D> {
       throw badInput(in, "the input channels (" + in.get(2) + ") must divide by groups (" + groups + ")");
     }
     return super.computeOutputShape(in);
+  }
+
+  /** The layer a Keras Conv2D config describes. */
+  public static Conv2D fromConfig(LayerConfig c) {
+    int[] k = kernelSize(c);
+    Conv2D conv = new Conv2D(c.dim("filters"), k[0], k[1]);
+    conv.readWindow(c);
+    conv.groups(c.dim("groups", 1));
+    conv.readKernelOptions(c);
+    return conv;
   }
 
   @Override

@@ -13,6 +13,7 @@ import org.bytedeco.dnnl.primitive_desc;
 import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.PlanBuilder;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * What Conv2D and DepthwiseConv2D share: the window (kernel size, strides,
@@ -98,8 +99,9 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
   protected Shape computeOutputShape(Shape in) {
     if (in.rank() != 3) throw badInput(in, "expected (height, width, channels)");
     if (padding == Padding.VALID && (in.get(0) < extentH() || in.get(1) < extentW())) {
-      throw badInput(in, "the " + extentH() + "x" + extentW() + " window (kernel " + kh + "x" + kw
-          + ", dilation " + dh + "x" + dw + ") is larger than the input with padding 'valid'");
+      String dilated = dh == 1 && dw == 1 ? "" : " with dilation " + dh + "x" + dw + " spans " + extentH() + "x"
+          + extentW() + " and";
+      throw badInput(in, "the " + kh + "x" + kw + " kernel" + dilated + " is larger than the input with padding 'valid'");
     }
     return Shape.of(padding.outputSize(in.get(0), extentH(), sh), padding.outputSize(in.get(1), extentW(), sw),
         outputChannels(in.get(2)));
@@ -135,8 +137,8 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
     var alg = dnnl.algorithm.convolution_direct;
     memory.desc biasAny = biasDesc(out.get(2));
     double flops = 2.0 * n * out.size() * (c / groupCount(c)) * kh * kw; // 2 per multiply-add; each pass does as many
-    String problem = problem(n, c, ph[0], pw[0]);
-    planWith(b, b.input(), new Primitives() {
+    String problem = Benchdnn.convolution(n, groupCount(c), in, out, kh, kw, sh, sw, dh - 1, dw - 1, ph[0], pw[0]);
+    planWith(b, b.input(), new KernelPlanner.Primitives() {
       @Override
       public primitive_desc forward(dnnl.prop_kind prop, primitive_attr attr) {
         return new convolution_forward.primitive_desc(eng, prop, alg, any(srcDims), any(wDims), biasAny,
@@ -157,25 +159,21 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
     }, problem, flops);
   }
 
-  /** The problem in benchdnn's notation, e.g. mb10ic32ih32oc32oh32kh3ph1 (g4, dh1 when grouped, dilated). */
-  private String problem(int n, int c, int padTop, int padLeft) {
-    Shape in = inputShape();
-    Shape out = outputShape();
-    StringBuilder s = new StringBuilder("mb" + n);
-    if (groupCount(c) > 1) s.append('g').append(groupCount(c));
-    s.append("ic").append(c).append("ih").append(in.get(0));
-    if (in.get(1) != in.get(0)) s.append("iw").append(in.get(1));
-    s.append("oc").append(out.get(2)).append("oh").append(out.get(0));
-    if (out.get(1) != out.get(0)) s.append("ow").append(out.get(1));
-    s.append("kh").append(kh);
-    if (kw != kh) s.append("kw").append(kw);
-    if (sh != 1 || sw != sh) s.append("sh").append(sh);
-    if (sw != sh) s.append("sw").append(sw);
-    if (dh != 1 || dw != dh) s.append("dh").append(dh - 1);
-    if (dw != dh) s.append("dw").append(dw - 1);
-    s.append("ph").append(padTop);
-    if (padLeft != padTop) s.append("pw").append(padLeft);
-    return s.toString();
+  /** Reads strides, padding, data_format and dilation_rate. */
+  final void readWindow(LayerConfig c) {
+    int[] s = c.pair("strides", new int[] {1, 1});
+    strides(s[0], s[1]);
+    padding(c.padding());
+    c.requireChannelsLast();
+    int[] d = c.pair("dilation_rate", new int[] {1, 1});
+    dilationRate(d[0], d[1]);
+  }
+
+  /** Keras's kernel_size, which every convolution config must have. */
+  static int[] kernelSize(LayerConfig c) {
+    int[] k = c.pair("kernel_size", null);
+    if (k == null) throw c.error("the required option \"kernel_size\" is missing");
+    return k;
   }
 
   /** Keras's window keys: kernel_size, strides, padding, data_format, dilation_rate. */

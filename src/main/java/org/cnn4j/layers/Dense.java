@@ -13,6 +13,7 @@ import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * Fully connected layer, Keras's Dense: {@code y = activation(x W + b)} on a
@@ -67,7 +68,7 @@ public final class Dense extends KernelLayer<Dense> {
     var eng = Dnnl.engine();
     memory.desc biasAny = biasDesc(units);
     double flops = 2.0 * n * features * units; // 2 per multiply-add; each pass does as many
-    planWith(b, src, new Primitives() {
+    planWith(b, src, new KernelPlanner.Primitives() {
       @Override
       public primitive_desc forward(dnnl.prop_kind prop, primitive_attr attr) {
         return new inner_product_forward.primitive_desc(eng, prop, src.desc(), Dnnl.any(wDims), biasAny,
@@ -86,6 +87,13 @@ public final class Dense extends KernelLayer<Dense> {
             Dnnl.any(dstDims), (inner_product_forward.primitive_desc) fwd);
       }
     }, "mb" + n + "ic" + features + "oc" + units, flops);
+  }
+
+  /** The layer a Keras Dense config describes. */
+  public static Dense fromConfig(LayerConfig c) {
+    Dense d = new Dense(c.dim("units"));
+    d.readKernelOptions(c);
+    return d;
   }
 
   @Override

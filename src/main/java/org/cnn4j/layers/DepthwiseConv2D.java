@@ -1,6 +1,7 @@
 package org.cnn4j.layers;
 
 import java.util.Map;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * Depthwise 2-D convolution, Keras's DepthwiseConv2D: each input channel is
@@ -53,6 +54,15 @@ public final class DepthwiseConv2D extends Convolution2D<DepthwiseConv2D> {
   @Override
   int[] kerasKernelShape(int channels) {
     return new int[] {kh, kw, channels, depthMultiplier};
+  }
+
+  /** The layer a Keras DepthwiseConv2D config describes. */
+  public static DepthwiseConv2D fromConfig(LayerConfig c) {
+    int[] k = kernelSize(c);
+    DepthwiseConv2D conv = new DepthwiseConv2D(k[0], k[1]).depthMultiplier(c.dim("depth_multiplier", 1));
+    conv.readWindow(c);
+    conv.readKernelOptions(c);
+    return conv;
   }
 
   @Override

@@ -6,6 +6,7 @@ import org.bytedeco.dnnl.memory;
 import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * What global max and average pooling share: one pooling window over the whole
@@ -56,6 +57,13 @@ public abstract class GlobalPooling2D extends Layer {
     b.output(out.view(flat));
     // Backward: the {N, C} gradient is the {N, C, 1, 1} one in the same memory.
     b.onBackward(() -> b.diffInput(b.as(b.diffOutput(), flat, "reorder diff_dst").view(plain)));
+  }
+
+  /** Reads data_format and keepdims into {@code layer}. */
+  static <G extends GlobalPooling2D> G readOptions(G layer, LayerConfig c) {
+    c.requireChannelsLast();
+    layer.keepdims(c.bool("keepdims", false));
+    return layer;
   }
 
   @Override

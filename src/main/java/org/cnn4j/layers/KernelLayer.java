@@ -1,25 +1,14 @@
 package org.cnn4j.layers;
 
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
-import org.bytedeco.dnnl.primitive_attr;
-import org.bytedeco.dnnl.primitive_desc;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * What Dense, Conv2D and DepthwiseConv2D share: a kernel and an optional bias
@@ -38,15 +27,6 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
   Shape declaredInput;
   Parameter kernel;
   Parameter bias;
-
-  /** The three primitives of a layer, given the activation's post-op attributes. */
-  interface Primitives {
-    primitive_desc forward(dnnl.prop_kind prop, primitive_attr attr);
-
-    primitive_desc backwardWeights(primitive_desc forward);
-
-    primitive_desc backwardData(primitive_desc forward);
-  }
 
   @SuppressWarnings("unchecked")
   final T self() {
@@ -124,43 +104,33 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         kerasShape[r - 2] * receptive, kerasShape[r - 1] * receptive).l2(l2);
     List<Parameter> ps = new ArrayList<>(List.of(kernel));
     if (useBias) {
-      bias = new Parameter(name() + "/bias", new int[] {units}, new long[] {units}, memory.format_tag.x, biasInit, 0,
-          0);
+      // Keras's fans of a vector are its length.
+      bias = new Parameter(name() + "/bias", new int[] {units}, new long[] {units}, memory.format_tag.x, biasInit,
+          units, units);
       ps.add(bias);
     }
     return ps;
   }
 
-  /** Plans forward (primitive, activation) and backward (activation, weights, data) for {@code src}. */
-  final void planWith(PlanBuilder b, Tensor src, Primitives p, String problem, double flops) {
-    var prop = b.training() ? dnnl.prop_kind.forward_training : dnnl.prop_kind.forward_inference;
-    primitive_desc fwd = p.forward(prop, ActivationPlanner.postOps(activation));
-    Tensor x = b.as(src, fwd.src_desc(), "reorder src");
-    Tensor dst = b.allocate(fwd.dst_desc());
-    var args = new IntMemoryMap().put(DNNL_ARG_SRC, x.memory())
-        .put(DNNL_ARG_WEIGHTS, b.weights(kernel, fwd.weights_desc())).put(DNNL_ARG_DST, dst.memory());
-    if (useBias) args.put(DNNL_ARG_BIAS, b.weights(bias, fwd.weights_desc(1)));
-    b.execute(fwd, "forward", problem, flops, args);
-    Tensor out = ActivationPlanner.afterPrimitive(b, activation, dst);
-    b.output(out);
+  /** Reads activation, use_bias, initializers and the kernel's L2 regularizer; warns about the rest. */
+  final void readKernelOptions(LayerConfig c) {
+    String k = kernelKey();
+    activation(c.activation("activation"));
+    useBias(c.bool("use_bias", true));
+    kernelInit = c.initializer(k + "_initializer", Parameter.Init.GLOROT_UNIFORM);
+    biasInit = c.initializer("bias_initializer", Parameter.Init.ZEROS);
+    kernelRegularizer(c.l2(k + "_regularizer"));
+    for (String key : new String[] {"bias_regularizer", "activity_regularizer", k + "_constraint", "bias_constraint"}) {
+      c.trainingOnly(key);
+    }
+    c.requireNull("lora_rank");
+    c.get("lora_alpha"); // meaningful only with lora_rank
+    c.requireNull("quantization_config");
+  }
 
-    b.onBackward(() -> {
-      Tensor dy = ActivationPlanner.backward(b, activation, out, b.diffOutput());
-      primitive_desc bww = p.backwardWeights(fwd);
-      Tensor xW = b.as(x, bww.src_desc(), "reorder src for backward-weights");
-      Tensor dyW = b.as(dy, bww.diff_dst_desc(), "reorder diff_dst");
-      var wargs = new IntMemoryMap().put(DNNL_ARG_SRC, xW.memory()).put(DNNL_ARG_DIFF_DST, dyW.memory());
-      if (useBias) wargs.put(DNNL_ARG_DIFF_BIAS, b.gradient(bias, bww.diff_weights_desc(1)));
-      wargs.put(DNNL_ARG_DIFF_WEIGHTS, b.gradient(kernel, bww.diff_weights_desc()));
-      b.execute(bww, "backward-weights", problem, flops, wargs);
-      if (b.firstLayer()) return; // nothing needs the gradient of the model's input
-      primitive_desc bwd = p.backwardData(fwd);
-      Tensor dyD = b.as(dy, bwd.diff_dst_desc(), "reorder diff_dst");
-      Tensor dx = b.allocate(bwd.diff_src_desc());
-      b.execute(bwd, "backward-data", problem, flops, new IntMemoryMap().put(DNNL_ARG_DIFF_DST, dyD.memory())
-          .put(DNNL_ARG_WEIGHTS, b.weights(kernel, bwd.weights_desc())).put(DNNL_ARG_DIFF_SRC, dx.memory()));
-      b.diffInput(dx);
-    });
+  /** Plans forward (primitive, activation) and backward (activation, weights, data) for {@code src}. */
+  final void planWith(PlanBuilder b, Tensor src, KernelPlanner.Primitives p, String problem, double flops) {
+    KernelPlanner.plan(b, src, p, activation, kernel, useBias ? bias : null, problem, flops);
   }
 
   /** A tag-free "no bias" descriptor, or {@code dims} with layout any. */

@@ -23,6 +23,16 @@ public abstract class Layer {
     return getClass().getSimpleName();
   }
 
+  /** The Python module Keras records for the class: "keras.layers" (cnn4j's own layers say otherwise). */
+  public String kerasModule() {
+    return "keras.layers";
+  }
+
+  /** Keras's "registered_name": null for Keras's own layers, "package>Class" for custom ones. */
+  public String kerasRegisteredName() {
+    return null;
+  }
+
   /** Keras's base name for automatic naming: "conv2d", "max_pooling2d", ... */
   public String baseName() {
     return kerasType().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
@@ -99,7 +109,11 @@ public abstract class Layer {
   /** Adds this layer's primitives to a plan. Internal API, called by the model. */
   public abstract void plan(PlanBuilder b);
 
-  /** The layer's configuration with Keras's keys. */
+  /**
+   * The layer's configuration as Keras writes it: "name", then every key of the Keras class in
+   * Keras's order, as plain values (maps, lists, strings, numbers, booleans, null). The layer's
+   * static {@code fromConfig} reads it back (see {@code org.cnn4j.io.LayerRegistry}).
+   */
   public Map<String, Object> config() {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", name);

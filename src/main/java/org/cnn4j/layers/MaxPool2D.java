@@ -1,6 +1,7 @@
 package org.cnn4j.layers;
 
 import org.bytedeco.dnnl.global.dnnl;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * Max pooling over 2-D windows, Keras's MaxPool2D (summaries call it MaxPooling2D).
@@ -17,6 +18,12 @@ public final class MaxPool2D extends Pooling2D<MaxPool2D> {
 
   public MaxPool2D(int poolHeight, int poolWidth) {
     super(poolHeight, poolWidth);
+  }
+
+  /** The layer a Keras MaxPooling2D config describes. */
+  public static MaxPool2D fromConfig(LayerConfig c) {
+    int[] p = poolSize(c);
+    return readOptions(new MaxPool2D(p[0], p[1]), c);
   }
 
   @Override

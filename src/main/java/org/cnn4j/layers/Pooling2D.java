@@ -17,6 +17,7 @@ import org.bytedeco.dnnl.pooling_forward;
 import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * What max and average pooling share: windows, strides, padding, and one oneDNN
@@ -122,6 +123,19 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
       b.diffInput(dx);
     });
     return out;
+  }
+
+  /** Reads strides (default: the pool size), padding and data_format into {@code pool}. */
+  static <P extends Pooling2D<P>> P readOptions(P pool, LayerConfig c) {
+    Pooling2D<?> p = pool;
+    int[] s = c.pair("strides", new int[] {p.ph, p.pw});
+    return pool.strides(s[0], s[1]).padding(c.padding());
+  }
+
+  /** Keras's pool_size (default 2x2). */
+  static int[] poolSize(LayerConfig c) {
+    c.requireChannelsLast();
+    return c.pair("pool_size", new int[] {2, 2});
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.cnn4j.layers;
 import java.util.Map;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * Keras's ReLU layer: max(x, 0), optionally capped at {@code maxValue}, or with
@@ -60,6 +61,14 @@ public final class ReLU extends Layer {
       throw new IllegalArgumentException("ReLU with both max_value (" + max + ") and negative_slope (" + slope
           + ") is not supported: cnn4j supports one or the other");
     }
+  }
+
+  /** The layer a Keras ReLU config describes. */
+  public static ReLU fromConfig(LayerConfig c) {
+    var max = c.get("max_value");
+    if (max != null && !max.isNull() && !max.isNumber()) throw c.error("\"max_value\" must be a number, got " + max);
+    return new ReLU().maxValue(max == null || max.isNull() ? null : max.doubleValue())
+        .negativeSlope(c.number("negative_slope", 0)).threshold(c.number("threshold", 0));
   }
 
   /** The function oneDNN computes: relu, leaky_relu or clipped_relu. */

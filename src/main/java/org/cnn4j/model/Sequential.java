@@ -15,8 +15,7 @@ import org.cnn4j.dnnl.StepCounter;
 import org.cnn4j.layers.Activation;
 import org.cnn4j.layers.ActivationFunction;
 import org.cnn4j.layers.BatchNormalization;
-import org.cnn4j.layers.Conv2D;
-import org.cnn4j.layers.Dense;
+import org.cnn4j.layers.KernelLayer;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.Shape;
 import org.cnn4j.losses.Loss;
@@ -374,8 +373,7 @@ public final class Sequential implements AutoCloseable {
 
   private ActivationFunction finalActivation() {
     Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
-    if (last instanceof Dense d) return d.activation();
-    if (last instanceof Conv2D c) return c.activation();
+    if (last instanceof KernelLayer<?> k) return k.activation(); // Dense, Conv2D, DepthwiseConv2D
     if (last instanceof Activation a) return a.function();
     return ActivationFunction.LINEAR;
   }

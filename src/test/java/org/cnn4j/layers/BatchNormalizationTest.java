@@ -146,6 +146,32 @@ class BatchNormalizationTest {
   }
 
   @Test
+  void aSmallResidualStyleStackLearns() {
+    // conv -> batch norm -> relu (fused) -> depthwise -> batch norm -> global average -> dense: the loss falls.
+    int n = 96;
+    SplittableRandom r = new SplittableRandom(12);
+    float[] x = new float[n * 8 * 8 * 3];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = i % 3;
+      for (int j = 0; j < 192; j++) x[i * 192 + j] = (float) (r.nextDouble() + (j % 3 == y[i] ? 0.5 : 0));
+    }
+    try (Sequential m = new Sequential()) {
+      m.add(new Conv2D(16, 3).padding("same").useBias(false).kernelInitializer("he_normal").inputShape(8, 8, 3));
+      m.add(new BatchNormalization());
+      m.add(new ReLU());
+      m.add(new DepthwiseConv2D(3).padding("same").useBias(false));
+      m.add(new BatchNormalization());
+      m.add(new Activation("relu"));
+      m.add(new GlobalAveragePooling2D());
+      m.add(new Dense(3).activation("softmax"));
+      m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+      double[] loss = m.fit(x, y, new org.cnn4j.train.FitOptions().batchSize(16).epochs(4)).get("loss");
+      assertTrue(loss[3] < loss[0] * 0.9, "loss " + java.util.Arrays.toString(loss));
+    }
+  }
+
+  @Test
   void parametersCountAsKerasCountsThem() {
     try (Sequential m = new Sequential()) {
       m.add(new BatchNormalization()).build(Shape.of(4, 4, 5));
