@@ -106,7 +106,9 @@ public final class Parameter {
 
   /** Adds {@code l2 * sum(w^2)} to the loss (Keras's L2 regularizer); 0 means none. */
   public Parameter l2(float l2) {
-    if (!(l2 >= 0) || Float.isInfinite(l2)) throw new IllegalArgumentException(name + ": L2 factor must be >= 0, got " + l2);
+    if (!(l2 >= 0) || Float.isInfinite(l2)) {
+      throw new IllegalArgumentException(name + ": L2 factor must be >= 0, got " + l2);
+    }
     if (!trainable && l2 > 0) throw new IllegalArgumentException(name + " is not trainable: it has no L2 penalty");
     this.l2 = l2;
     return this;

@@ -128,6 +128,8 @@ public final class BatchNormalization extends Layer {
     int fwdFlags = flags | (b.training() ? 0 : dnnl.normalization_flags.use_global_stats.value);
     var prop = b.training() ? dnnl.prop_kind.forward_training : dnnl.prop_kind.forward_inference;
     Tensor src = b.input();
+    // After Flatten the features may come in a blocked order: the vectors follow it inside.
+    for (Parameter p : parameters()) p.rowOrder(src.flatOrder());
     var fwd = new batch_normalization_forward.primitive_desc(Dnnl.engine(), prop.value, src.desc(), src.desc(),
         epsilon, fwdFlags);
     String problem = "mb" + b.batch() + "ic" + c + (in.rank() == 3 ? "ih" + in.get(0) + "iw" + in.get(1) : "");

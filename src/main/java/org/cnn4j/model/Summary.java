@@ -33,6 +33,7 @@ final class Summary {
   }
 
   private static String row(String layer, String shape, String params) {
-    return String.format(Locale.ROOT, "%-31s%-21s%s%n", layer, shape, params).replace("\r\n", "\n");
+    // Columns of 31 and 21 characters, as Keras's; a longer name or shape still keeps a space after it.
+    return String.format(Locale.ROOT, "%-30s %-20s %s%n", layer, shape, params).replace("\r\n", "\n");
   }
 }

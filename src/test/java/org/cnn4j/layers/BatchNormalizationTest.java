@@ -172,6 +172,35 @@ class BatchNormalizationTest {
   }
 
   @Test
+  void afterFlattenEachFeatureKeepsItsOwnStatistics() {
+    // 32 channels in and out: the training plan keeps the activation blocked (two blocks of 16) and
+    // Flatten hands it on in that order; the statistics must still be in Keras's (h, w, c) order.
+    int n = 2;
+    int f = 6 * 5 * 32;
+    SplittableRandom r = new SplittableRandom(6);
+    float[] x = random(r, n * 6 * 5 * 32);
+    float[] kernel = random(r, 3 * 3 * 32 * 32);
+    float[] bias = new float[32];
+    float[][] bn = {random(r, f), random(r, f), random(r, f), new float[f]};
+    for (int i = 0; i < f; i++) bn[3][i] = 0.5f + i % 7;
+    try (Sequential m = new Sequential()) {
+      m.add(new Conv2D(32, 3).padding("same").inputShape(6, 5, 32));
+      m.add(new Flatten());
+      m.add(new BatchNormalization());
+      m.add(new Dense(3));
+      m.compile(new SGD(), new SparseCategoricalCrossentropy(true));
+      m.plan(n, true); // the training plan fixes the layouts
+      float[] dense = random(r, f * 3);
+      float[] denseBias = random(r, 3);
+      m.setWeights(List.of(kernel, bias, bn[0], bn[1], bn[2], bn[3], dense, denseBias));
+      assertClose(bn[2], m.getWeights().get(4), 0, "moving_mean in Keras's (h, w, c) order");
+      float[] z = org.cnn4j.testing.NaiveConv.conv2d(x, n, 6, 5, 32, kernel, 3, 3, 32, bias, 1, 1, "same");
+      float[] normalized = NaiveNorm.forwardInference(z, f, bn[2], bn[3], bn[0], bn[1], EPS);
+      assertClose(NaiveOps.dense(normalized, n, f, dense, 3, denseBias), flat(m.predict(x, n)), 1e-3, "y");
+    }
+  }
+
+  @Test
   void parametersCountAsKerasCountsThem() {
     try (Sequential m = new Sequential()) {
       m.add(new BatchNormalization()).build(Shape.of(4, 4, 5));
