@@ -97,6 +97,18 @@ public final class ParameterArena implements AutoCloseable {
     return regularizers == null ? 0 : regularizers.apply(weights.address(), gradients.address());
   }
 
+  /** The L2 penalty of the current weights alone, for evaluation (no gradient touched). */
+  public double regularizationPenalty() {
+    double sum = 0;
+    for (Parameter p : trainable) {
+      if (p.l2() == 0) continue;
+      double s = 0;
+      for (float w : get(p)) s += (double) w * w;
+      sum += p.l2() * s;
+    }
+    return sum;
+  }
+
   /** Total floats in each arena buffer (padding of blocked layouts included). */
   public long floats() {
     return floats;

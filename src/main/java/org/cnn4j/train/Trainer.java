@@ -157,7 +157,8 @@ public final class Trainer {
       correct += Kernels.countCorrect(out, b.labels(), b.count(), k);
       n += b.count();
     }
-    return new Evaluation(n == 0 ? Double.NaN : lossSum / n, n == 0 ? Double.NaN : (double) correct / n, n);
+    double penalty = model.arena().regularizationPenalty(); // Keras's evaluate reports it too
+    return new Evaluation(n == 0 ? Double.NaN : lossSum / n + penalty, n == 0 ? Double.NaN : (double) correct / n, n);
   }
 
   public static float[][] predict(Sequential model, Samples data, int batchSize) {

@@ -96,8 +96,9 @@ class InitializersAndRegularizersTest {
           assertEquals(want, g1.get(t)[i], 1e-6 + 1e-5 * Math.abs(want), "tensor " + t + " element " + i);
         }
       }
-      // fit reports the data loss plus the penalty, as Keras does.
-      double dataLoss = reg.evaluate(x, y, n).loss();
+      // fit and evaluate report the data loss plus the penalty, as Keras does.
+      double dataLoss = plain.evaluate(x, y, n).loss();
+      assertEquals(dataLoss + expected, reg.evaluate(x, y, n).loss(), 1e-5);
       History h = reg.fit(x, y, new FitOptions().batchSize(n).epochs(1).shuffle(false));
       assertEquals(dataLoss + expected, h.get("loss")[0], 1e-5);
     }
