@@ -102,6 +102,7 @@ public final class TrainingBenchmark {
           nanos[i] += System.nanoTime() - t;
         }
         long t = System.nanoTime();
+        ex.regularize();
         ex.update();
         optNanos += System.nanoTime() - t;
       }

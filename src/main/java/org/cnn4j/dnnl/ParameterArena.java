@@ -10,9 +10,11 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
- * All parameters of a model in one contiguous buffer, with gradients and any
- * optimizer slots (Adam's m and v, ...) in buffers of the same size, so that an
- * optimizer step is one call over one buffer. Internal API.
+ * All trainable parameters of a model in one contiguous buffer, with gradients
+ * and any optimizer slots (Adam's m and v, ...) in buffers of the same size, so
+ * that an optimizer step is one call over one buffer. Non-trainable state
+ * (BatchNormalization's moving statistics) lives in a buffer of its own, with
+ * no gradient and no slots: the optimizer never sees it. Internal API.
  *
  * <p>Each parameter's slice starts on a 64-byte boundary and is in the layout
  * its forward primitive prefers; layout matters only when values cross the
@@ -22,17 +24,29 @@ public final class ParameterArena implements AutoCloseable {
   private static final long ALIGN_FLOATS = 16;
 
   private final List<Parameter> parameters;
+  private final List<Parameter> trainable;
+  private final List<Parameter> state;
   private Tensor weights;
   private Tensor gradients;
+  private Tensor stateValues;
   private final Map<String, Tensor> slots = new LinkedHashMap<>();
   private long floats;
+  private Regularizers regularizers;
 
   public ParameterArena(List<Parameter> parameters) {
     this.parameters = List.copyOf(parameters);
+    this.trainable = this.parameters.stream().filter(Parameter::trainable).toList();
+    this.state = this.parameters.stream().filter(p -> !p.trainable()).toList();
   }
 
+  /** Every tensor, trainable or not, in the model's (Keras's) order. */
   public List<Parameter> parameters() {
     return parameters;
+  }
+
+  /** The tensors the optimizer updates, in the model's order. */
+  public List<Parameter> trainableParameters() {
+    return trainable;
   }
 
   public boolean allocated() {
@@ -41,24 +55,58 @@ public final class ParameterArena implements AutoCloseable {
 
   /** Lays out and allocates the arena once every parameter has a layout; fills initial values. */
   public void allocate(long seed) {
+    floats = layOut(trainable);
+    long stateFloats = layOut(state);
+    weights = zeroed(floats);
+    gradients = zeroed(floats);
+    stateValues = zeroed(stateFloats);
+    for (Parameter p : parameters) set(p, p.initialValues(seed));
+    regularizers = new Regularizers(trainable);
+  }
+
+  /** Gives each tensor its offset in one buffer; returns the buffer's floats (at least 1). */
+  private static long layOut(List<Parameter> ps) {
     long offset = 0;
-    for (Parameter p : parameters) {
+    for (Parameter p : ps) {
       if (!p.hasLayout()) throw new IllegalStateException(p.name() + " has no layout yet");
       p.offset(offset);
       offset += (p.floats() + ALIGN_FLOATS - 1) / ALIGN_FLOATS * ALIGN_FLOATS;
     }
-    floats = Math.max(offset, 1);
-    weights = zeroed();
-    gradients = zeroed();
-    for (Parameter p : parameters) set(p, p.initialValues(seed));
+    return Math.max(offset, 1);
   }
 
   private Tensor zeroed() {
+    return zeroed(floats);
+  }
+
+  private static Tensor zeroed(long floats) {
     Tensor t = Tensor.allocateUnscoped(new long[] {floats}, memory.format_tag.x);
     try (PointerScope scope = new PointerScope()) {
       new FloatPointer(Tensor.at(t.address())).capacity(floats).fill(0);
     }
     return t;
+  }
+
+  /**
+   * Adds each L2-regularized tensor's penalty gradient {@code 2 * l2 * w} to its
+   * gradient, in one native pass over those slices; returns the penalty
+   * {@code sum of l2 * sum(w^2)}, to add to the loss. Call after backward,
+   * before the optimizer; 0 (and nothing touched) without regularizers.
+   */
+  public double applyRegularizers() {
+    return regularizers == null ? 0 : regularizers.apply(weights.address(), gradients.address());
+  }
+
+  /** The L2 penalty of the current weights alone, for evaluation (no gradient touched). */
+  public double regularizationPenalty() {
+    double sum = 0;
+    for (Parameter p : trainable) {
+      if (p.l2() == 0) continue;
+      double s = 0;
+      for (float w : get(p)) s += (double) w * w;
+      sum += p.l2() * s;
+    }
+    return sum;
   }
 
   /** Total floats in each arena buffer (padding of blocked layouts included). */
@@ -74,12 +122,18 @@ public final class ParameterArena implements AutoCloseable {
     return gradients.address();
   }
 
+  /** Where the tensor's values are: in the trainable buffer, or in the state buffer for non-trainable ones. */
   public long weightAddress(Parameter p) {
-    return weights.address() + p.offset() * Float.BYTES;
+    return (p.trainable() ? weights : stateValues).address() + p.offset() * Float.BYTES;
   }
 
   public long gradientAddress(Parameter p) {
+    requireTrainable(p, "gradient");
     return gradients.address() + p.offset() * Float.BYTES;
+  }
+
+  private static void requireTrainable(Parameter p, String what) {
+    if (!p.trainable()) throw new IllegalArgumentException(p.name() + " is not trainable: it has no " + what);
   }
 
   /** An optimizer buffer of the arena's size, zeroed on first use, freed with the arena. */
@@ -121,6 +175,7 @@ public final class ParameterArena implements AutoCloseable {
 
   /** The parameter's values in an existing optimizer slot ("m", "v", ...), in Keras's layout. */
   public float[] getSlot(Parameter p, String slot) {
+    requireTrainable(p, "optimizer slot");
     Tensor t = slots.get(slot);
     if (t == null) throw new IllegalArgumentException("no optimizer slot '" + slot + "'; slots: " + slotNames());
     float[] plain = new float[(int) p.size()];
@@ -130,6 +185,7 @@ public final class ParameterArena implements AutoCloseable {
 
   /** Replaces the parameter's values in an optimizer slot, given in Keras's layout; creates the slot if needed. */
   public void setSlot(Parameter p, String slot, float[] keras) {
+    requireTrainable(p, "optimizer slot");
     if (keras.length != p.size()) {
       throw new IllegalArgumentException(p.name() + " slot " + slot + ": expected " + p.size() + " values for shape "
           + java.util.Arrays.toString(p.kerasShape()) + ", got " + keras.length);
@@ -180,7 +236,12 @@ public final class ParameterArena implements AutoCloseable {
     if (weights != null) {
       weights.close();
       gradients.close();
-      weights = gradients = null;
+      stateValues.close();
+      weights = gradients = stateValues = null;
+    }
+    if (regularizers != null) {
+      regularizers.close();
+      regularizers = null;
     }
   }
 }

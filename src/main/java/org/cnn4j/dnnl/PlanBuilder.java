@@ -68,7 +68,8 @@ public final class PlanBuilder {
   private final PointerScope scope = new PointerScope();
   private final List<Step> forward = new ArrayList<>();
   private final List<Step> backward = new ArrayList<>();
-  private final Runnable[] backwardBuilders;
+  /** Per node, its backward builders in registration order (a layer may register several, which chain). */
+  private final List<List<Runnable>> backwardBuilders;
   private final List<Runnable> bindings = new ArrayList<>();
   private final List<Step> afterNext = new ArrayList<>();
   private List<Step> phase = forward;
@@ -86,6 +87,9 @@ public final class PlanBuilder {
   private String layer = "input";
   private Tensor diffOutput;
   private boolean released;
+  /** While a node's later-registered backward builder runs: what it hands to the one registered before it. */
+  private boolean chained;
+  private Tensor handoff;
   private long tensorBytes;
   private final long javacppBytesBefore = Pointer.totalBytes();
 
@@ -109,7 +113,8 @@ public final class PlanBuilder {
     this.input = allocate(Dnnl.desc(inputDims, inputTag));
     this.outputs = new Tensor[n];
     this.gradients = new Tensor[n + 1];
-    this.backwardBuilders = new Runnable[n];
+    this.backwardBuilders = new ArrayList<>();
+    for (int i = 0; i < n; i++) backwardBuilders.add(new ArrayList<>());
     this.needsGradient = new boolean[n + 1];
     needsGradient[n] = this.inputGradient;
     for (int i = 0; i < n; i++) {
@@ -201,6 +206,7 @@ public final class PlanBuilder {
    */
   public Tensor diffOutput() {
     if (diffOutput != null) return diffOutput;
+    if (handoff != null) return diffOutput = handoff; // from this layer's own later-registered builder
     Tensor g = gradients[node];
     if (holders.get(g) > 1) {
       holders.merge(g, -1, Integer::sum);
@@ -222,6 +228,10 @@ public final class PlanBuilder {
    * to what other readers of that tensor gave. Ignored where no gradient is needed.
    */
   public void diffInput(int k, Tensor t) {
+    if (chained) { // a layer's later-registered builder hands its result to the one before it
+      handoff = t;
+      return;
+    }
     int to = slot(topology.inputs()[node][k]);
     if (!needsGradient[to]) return;
     Tensor have = gradients[to];
@@ -253,9 +263,13 @@ public final class PlanBuilder {
     return Dnnl.implementation(pd).startsWith("ref") ? Dnnl.plain(d) : d;
   }
 
-  /** Registers the layer's backward planning; it runs after all forward planning, in reverse. */
+  /**
+   * Registers the layer's backward planning; it runs after all forward planning,
+   * in reverse. A layer may register several: the last registered runs first and
+   * its {@link #diffInput} is the {@link #diffOutput} of the one registered before it.
+   */
   public void onBackward(Runnable plan) {
-    if (training) backwardBuilders[node] = plan;
+    if (training) backwardBuilders.get(node).add(plan);
   }
 
   /** A tensor that lives as long as the plan. */
@@ -378,11 +392,18 @@ public final class PlanBuilder {
     holders.put(outputGradient, 1);
     for (int i = topology.size() - 1; i >= 0; i--) {
       Tensor g = gradients[i];
-      if (g == null || backwardBuilders[i] == null) continue; // nothing upstream needs it
+      List<Runnable> builders = backwardBuilders.get(i);
+      if (g == null || builders.isEmpty()) continue; // nothing upstream needs it
       beginNode(i);
-      diffOutput = null;
       released = false;
-      backwardBuilders[i].run();
+      handoff = null;
+      for (int j = builders.size() - 1; j >= 0; j--) {
+        diffOutput = null;
+        chained = j > 0;
+        builders.get(j).run();
+      }
+      chained = false;
+      handoff = null;
       if (!released) holders.merge(g, -1, Integer::sum);
     }
     return outputGradient;

@@ -87,7 +87,7 @@ final class FunctionalConfig {
       }
     }
     if (e.inbound().isEmpty()) throw lc.error("\"inbound_nodes\" is empty: the layer is not connected to the input");
-    Layer layer = KerasLayerReader.read(lc);
+    Layer layer = LayerRegistry.read(lc);
     SymbolicTensor[] in = new SymbolicTensor[e.inbound().size()];
     for (int k = 0; k < in.length; k++) in[k] = tensors.get(e.inbound().get(k));
     try {

@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * String json = KerasModelConfig.toJson(model);
  * }</pre>
  *
- * <p>Reading looks class names up in a fixed table and never loads a class the
- * file names. Layers or options that change what the model computes and that
- * cnn4j lacks (dilation, channels_first, groups, ...) are a {@link
- * ModelFormatException}; training-only options (initializers, regularizers,
- * constraints) are ignored with a logged warning. A "compile_config", if
+ * <p>Reading looks class names up in {@link LayerRegistry} and never loads a
+ * class the file names; each layer reads its own config. Layers or options that
+ * change what the model computes and that cnn4j lacks (channels_first, a ReLU
+ * threshold, ...) are a {@link ModelFormatException}; kernel initializers and
+ * L2 regularizers are read, other training-only options (constraints, L1
+ * penalties) are ignored with a logged warning. A "compile_config", if
  * present and supported, compiles the model; if not, it is ignored with a
  * warning.
  */
@@ -128,7 +129,7 @@ public final class KerasModelConfig {
       if (input != null) model.build(input);
       Set<String> names = new HashSet<>();
       for (LayerConfig lc : entries) {
-        Layer layer = KerasLayerReader.read(lc);
+        Layer layer = LayerRegistry.read(lc);
         try {
           model.add(layer);
         } catch (IllegalArgumentException e) {

@@ -1,29 +1,39 @@
 package org.cnn4j.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.layers.ActivationFunction;
+import org.cnn4j.layers.Padding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One layer's entry in a Keras model config, read option by option. Errors and
- * warnings name the file, the layer and the option; options that only shape
- * training in Keras (regularizers, constraints, initializers) are ignored with
- * a warning, options that change what the layer computes are errors.
+ * One layer's entry in a Keras model config, read option by option by the
+ * layer's own {@code fromConfig} (see {@link LayerRegistry}). Errors and
+ * warnings name the file, the layer and the option. Options that change what
+ * the layer computes and that cnn4j lacks are errors; training-only options
+ * cnn4j lacks (constraints, L1 penalties, other initializers) are ignored with
+ * a warning; kernel initializers and L2 regularizers are read.
+ *
+ * <pre>{@code
+ * public static Dropout fromConfig(LayerConfig c) {
+ *   return new Dropout(c.number("rate", 0));
+ * }
+ * }</pre>
  */
-final class LayerConfig {
+public final class LayerConfig {
   private static final Logger log = LoggerFactory.getLogger(LayerConfig.class);
 
   /** The largest dimension, size, stride or count accepted from a config. */
   static final int MAX_DIM = 1 << 20;
 
-  static final String SUPPORTED = "InputLayer, Conv2D, MaxPooling2D (MaxPool2D), Dropout, Flatten, Dense, "
-      + "Activation, LeakyReLU, ELU, ReLU, Softmax, Add, Concatenate (channel axis), Maxout (cnn4j)";
+  private static final TextNode CHANNELS_LAST = TextNode.valueOf("channels_last");
 
   /** Keys every layer has (handled by {@link #common}) or the model reads (input shapes). */
   private static final Set<String> MODEL_KEYS = Set.of("name", "trainable", "dtype", "batch_input_shape",
@@ -36,7 +46,7 @@ final class LayerConfig {
   private final Set<String> read = new HashSet<>(MODEL_KEYS);
   private final String name;
 
-  LayerConfig(String source, int index, String className, JsonNode config) {
+  LayerConfig(String source, int index, String className, JsonNode config) { // made by the model reader
     this.source = source;
     this.index = index;
     this.className = className;
@@ -50,11 +60,11 @@ final class LayerConfig {
   }
 
   /** The layer's name, or null to let the model assign one. */
-  String name() {
+  public String name() {
     return name;
   }
 
-  String className() {
+  public String className() {
     return className;
   }
 
@@ -72,30 +82,30 @@ final class LayerConfig {
     }
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     JsonNode n = config.get(key);
     return n != null && !n.isNull();
   }
 
-  JsonNode get(String key) {
+  public JsonNode get(String key) {
     read.add(key);
     return config.get(key);
   }
 
   /** A required positive integer of at most {@link #MAX_DIM}. */
-  int dim(String key) {
+  public int dim(String key) {
     if (!has(key)) throw error("the required option \"" + key + "\" is missing");
     return dim(key, 0);
   }
 
-  int dim(String key, int otherwise) {
+  public int dim(String key, int otherwise) {
     JsonNode n = get(key);
     if (n == null || n.isNull()) return otherwise;
     return checkDim(key, n);
   }
 
   /** An integer or a pair of integers, as Keras's kernel_size, strides and pool_size. */
-  int[] pair(String key, int[] otherwise) {
+  public int[] pair(String key, int[] otherwise) {
     JsonNode n = get(key);
     if (n == null || n.isNull()) return otherwise;
     if (n.isArray()) {
@@ -106,21 +116,21 @@ final class LayerConfig {
     return new int[] {v, v};
   }
 
-  String text(String key, String otherwise) {
+  public String text(String key, String otherwise) {
     JsonNode n = get(key);
     if (n == null || n.isNull()) return otherwise;
     if (!n.isTextual()) throw error("\"" + key + "\" must be a string, got " + n);
     return n.textValue();
   }
 
-  boolean bool(String key, boolean otherwise) {
+  public boolean bool(String key, boolean otherwise) {
     JsonNode n = get(key);
     if (n == null || n.isNull()) return otherwise;
     if (!n.isBoolean()) throw error("\"" + key + "\" must be true or false, got " + n);
     return n.booleanValue();
   }
 
-  double number(String key, double otherwise) {
+  public double number(String key, double otherwise) {
     JsonNode n = get(key);
     if (n == null || n.isNull()) return otherwise;
     if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
@@ -130,7 +140,7 @@ final class LayerConfig {
   }
 
   /** An activation by Keras name: a string, null (linear), or Keras 3's serialized function. */
-  ActivationFunction activation(String key) {
+  public ActivationFunction activation(String key) {
     JsonNode n = get(key);
     String s;
     if (n == null || n.isNull()) {
@@ -150,7 +160,7 @@ final class LayerConfig {
   }
 
   /** Fails unless the option is absent, null, or one of the values cnn4j computes. */
-  void require(String key, String supported, JsonNode... allowed) {
+  public void require(String key, String supported, JsonNode... allowed) {
     JsonNode n = get(key);
     if (n == null || n.isNull()) return;
     for (JsonNode a : allowed) {
@@ -160,32 +170,80 @@ final class LayerConfig {
   }
 
   /** Fails unless the option is absent or null. */
-  void requireNull(String key) {
+  public void requireNull(String key) {
     JsonNode n = get(key);
     if (n != null && !n.isNull()) throw unsupported(key, n, "null");
   }
 
-  /** Keras's training-only options: ignored with a warning unless they hold the default. */
-  void trainingOnly(String key, String keras) {
+  /** Keras's training-only options cnn4j lacks: ignored with a warning unless absent or null. */
+  public void trainingOnly(String key) {
     JsonNode n = get(key);
-    if (n == null || n.isNull() || isDefault(n, keras)) return;
-    warn(key, "is ignored: cnn4j " + switch (keras) {
-      case "glorot_uniform" -> "initializes kernels Glorot-uniform";
-      case "zeros" -> "initializes biases to zeros";
-      default -> "has no regularizers or constraints";
-    } + " (weights loaded from a model file are unaffected)");
+    if (n != null && !n.isNull()) warn(key, "is ignored: cnn4j has no such " + key.replaceAll(".*_", "")
+        + " (weights loaded from a model file are unaffected)");
   }
 
-  private static boolean isDefault(JsonNode n, String keras) {
+  /** "valid" or "same" under "padding" (default "valid"). */
+  public Padding padding() {
+    String p = text("padding", "valid");
+    try {
+      return Padding.parse(p);
+    } catch (IllegalArgumentException e) {
+      throw unsupported("padding", get("padding"), "\"valid\" or \"same\"");
+    }
+  }
+
+  /** Fails unless "data_format" is absent or "channels_last". */
+  public void requireChannelsLast() {
+    require("data_format", "\"channels_last\"", CHANNELS_LAST);
+  }
+
+  /**
+   * An initializer: a Keras name ("he_normal"), a serialized one in the Keras 3 or Keras 2 form
+   * ({"class_name": "HeNormal", "config": {"seed": null}}), or a VarianceScaling equal to one of
+   * them. Others are ignored with a warning (the default is used); seeds are ignored, since cnn4j
+   * draws every initial value from the model's seed.
+   */
+  public Parameter.Init initializer(String key, Parameter.Init otherwise) {
+    JsonNode n = get(key);
+    if (n == null || n.isNull()) return otherwise;
     String cls = n.isTextual() ? n.textValue() : n.path("class_name").asText("");
-    return switch (keras) {
-      case "glorot_uniform" -> cls.equalsIgnoreCase("glorot_uniform") || cls.equals("GlorotUniform")
-          || cls.equals("VarianceScaling") && n.path("config").path("scale").asDouble() == 1.0
-              && n.path("config").path("mode").asText().equals("fan_avg")
-              && n.path("config").path("distribution").asText().equals("uniform");
-      case "zeros" -> cls.equalsIgnoreCase("zeros");
-      default -> false;
-    };
+    if (cls.equals("VarianceScaling")) cls = varianceScalingName(n.path("config"));
+    try {
+      return Parameter.Init.parse(cls);
+    } catch (IllegalArgumentException e) {
+      warn(key, "is ignored: cnn4j initializes with " + otherwise.kerasName() + " (it supports glorot_uniform, "
+          + "glorot_normal, he_normal, he_uniform, zeros and ones; weights loaded from a model file are unaffected)");
+      return otherwise;
+    }
+  }
+
+  private static String varianceScalingName(JsonNode c) {
+    double scale = c.path("scale").asDouble();
+    String mode = c.path("mode").asText();
+    String distribution = c.path("distribution").asText();
+    String family = scale == 1.0 && mode.equals("fan_avg") ? "glorot" : scale == 2.0 && mode.equals("fan_in") ? "he"
+        : "?";
+    String kind = distribution.equals("uniform") ? "uniform" : distribution.equals("truncated_normal") ? "normal"
+        : "?";
+    return family + "_" + kind;
+  }
+
+  /**
+   * The factor of an L2 regularizer ({"class_name": "L2", "config": {"l2": 1e-4}}, or L1L2 without
+   * L1), 0 for none; other regularizers are ignored with a warning.
+   */
+  public float l2(String key) {
+    JsonNode n = get(key);
+    if (n == null || n.isNull()) return 0;
+    String cls = n.isTextual() ? n.textValue() : n.path("class_name").asText("");
+    JsonNode l2 = n.path("config").path("l2");
+    boolean noL1 = n.path("config").path("l1").asDouble(0) == 0;
+    if ((cls.equals("L2") || cls.equals("L1L2") && noL1) && l2.isNumber() && l2.doubleValue() >= 0
+        && Double.isFinite(l2.doubleValue())) {
+      return l2.floatValue();
+    }
+    warn(key, "is ignored: cnn4j supports L2 regularizers only, got " + n);
+    return 0;
   }
 
   /** Warns about options this layer's reader never looked at. */
@@ -199,24 +257,24 @@ final class LayerConfig {
     }
   }
 
-  ModelFormatException unsupported(String key, JsonNode value, String supported) {
+  public ModelFormatException unsupported(String key, JsonNode value, String supported) {
     return error("\"" + key + "\": " + value + " is not supported; cnn4j supports " + supported);
   }
 
-  ModelFormatException error(String what) {
-    return new ModelFormatException(where() + ": " + what + ". Supported layers: " + SUPPORTED);
+  public ModelFormatException error(String what) {
+    return new ModelFormatException(where() + ": " + what + ". Supported layers: " + LayerRegistry.supported());
   }
 
-  void warn(String key, String what) {
+  public void warn(String key, String what) {
     log.warn("{}: {}: \"{}\" {}", source, who(), key, what);
   }
 
   /** The file and the layer, for messages: "model.json: layer 2 'dense' (Dense)". */
-  String where() {
+  public String where() {
     return source + ": " + who();
   }
 
-  String who() {
+  public String who() {
     return "layer " + index + (name != null ? " '" + name + "'" : "") + " (" + className + ")";
   }
 

@@ -35,8 +35,9 @@ import org.cnn4j.optim.SGD;
  *   <li>{@code config.json}: the architecture in Keras's model-config JSON
  *       ({@link KerasModelConfig}).
  *   <li>{@code weights.bin}: float32 little-endian tensors in Keras's layouts
- *       (kernels HWIO, Dense kernels (in, units) with inputs in (h, w, c)
- *       order), then the optimizer's slots per weight in the same layouts.
+ *       and order (kernels HWIO, Dense kernels (in, units) with inputs in (h, w, c)
+ *       order; non-trainable state such as moving statistics included), then the
+ *       optimizer's slots per trainable weight in the same layouts.
  * </ul>
  *
  * <pre>{@code
@@ -89,7 +90,7 @@ public final class ModelFile {
     for (String slot : slotsOf(model.optimizer())) {
       if (!arena.slotNames().contains(slot)) continue; // no step taken yet: nothing to save
       List<WeightsIndex.Entry> list = new ArrayList<>();
-      for (Parameter p : params) {
+      for (Parameter p : arena.trainableParameters()) { // non-trainable state has no optimizer slots
         float[] v = arena.getSlot(p, slot);
         tensors.add(v);
         list.add(entry(p, v, bin, whole, offset));
@@ -144,13 +145,14 @@ public final class ModelFile {
         List<Parameter> params = new ArrayList<>();
         for (Layer l : model.layers()) params.addAll(l.parameters());
         matches(index.weights, params, file, "weights");
+        List<Parameter> trainable = params.stream().filter(Parameter::trainable).toList();
         for (Map.Entry<String, List<WeightsIndex.Entry>> s : index.slots.entrySet()) {
           if (compile == null || !slotsOf(compile.optimizer()).contains(s.getKey())) {
             throw new ModelFormatException(file + ": optimizer slot '" + s.getKey() + "' does not belong to "
                 + (compile == null ? "an uncompiled model"
                     : "the optimizer " + compile.optimizer().config().get("name")));
           }
-          matches(s.getValue(), params, file, "optimizer slot '" + s.getKey() + "'");
+          matches(s.getValue(), trainable, file, "optimizer slot '" + s.getKey() + "'");
         }
         List<float[]> tensors = archive.tensors(index, true);
 
@@ -162,7 +164,7 @@ public final class ModelFile {
         ParameterArena arena = model.arena();
         int next = params.size();
         for (String slot : index.slots.keySet()) {
-          for (Parameter p : arena.parameters()) arena.setSlot(p, slot, tensors.get(next++));
+          for (Parameter p : arena.trainableParameters()) arena.setSlot(p, slot, tensors.get(next++));
         }
         model.counter().set(steps);
         return new LoadedModel(model, state, cnn4j, created);

@@ -78,6 +78,17 @@ public final class Kernels {
    */
   public static native void softmaxBackward(long dst, long diffDst, long diffSrc, long rows, int k);
 
+  /**
+   * Keras's L2 regularizer over {@code count} slices of an arena (offsets and lengths in floats,
+   * as native int64 arrays; factors as a native float array): adds 2 * l2 * w to the gradients
+   * and returns the penalty, the sum of l2 * sum(w^2).
+   */
+  public static native double l2Regularize(long weights, long gradients, long offsets, long lengths, long factors,
+      int count);
+
+  /** moving[i] = moving[i] * momentum + batch[i] * (1 - momentum) for n floats. */
+  public static native void movingAverage(long moving, long batch, long n, float momentum);
+
   /** Masks n floats; element i draws the hash of (seed, first + i), first being its batch's offset. */
   public static native void dropoutForward(long src, long dst, long mask, long n, float rate, long seed, long first);
 

@@ -3,9 +3,11 @@ package org.cnn4j.layers;
 import java.util.Map;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 
 /**
- * Applies an activation function on its own, Keras's Activation layer.
+ * Applies an activation function on its own, Keras's Activation layer (and its
+ * LeakyReLU, ELU and Softmax layers, which read into this one).
  *
  * <pre>{@code
  * new Activation("tanh")
@@ -23,8 +25,57 @@ public final class Activation extends Layer {
     this.function = function;
   }
 
+  /** The layer a Keras Activation config describes. */
+  public static Activation fromConfig(LayerConfig c) {
+    return new Activation(c.activation("activation"));
+  }
+
+  /** Keras's LeakyReLU: Keras 3 says negative_slope, Keras 2 said alpha; both default to 0.3. */
+  public static Activation leakyReluFromConfig(LayerConfig c) {
+    String key = c.has("negative_slope") || !c.has("alpha") ? "negative_slope" : "alpha";
+    return new Activation(ActivationFunction.leakyRelu(alpha(c, key, 0.3)));
+  }
+
+  public static Activation eluFromConfig(LayerConfig c) {
+    return new Activation(ActivationFunction.elu(alpha(c, "alpha", 1.0)));
+  }
+
+  /** Keras's Softmax layer, over the last axis only. */
+  public static Activation softmaxFromConfig(LayerConfig c) {
+    var axis = c.get("axis");
+    boolean last = axis == null || axis.isNull() || axis.asInt() == -1 && axis.isIntegralNumber()
+        || axis.isArray() && axis.size() == 1 && axis.get(0).asInt() == -1;
+    if (!last) throw c.unsupported("axis", axis, "-1 (the last axis)");
+    return new Activation(ActivationFunction.SOFTMAX);
+  }
+
+  private static float alpha(LayerConfig c, String key, double otherwise) {
+    double a = c.number(key, otherwise);
+    if (!(a >= 0)) throw c.unsupported(key, c.get(key), "a value >= 0");
+    return (float) a;
+  }
+
   public ActivationFunction function() {
     return function;
+  }
+
+  /** "Activation", or "LeakyReLU" / "ELU" for slopes Keras's activation names do not have. */
+  @Override
+  public String kerasType() {
+    if (function.name().equals("leaky_relu") && function.alpha() != 0.2f) return "LeakyReLU";
+    if (function.name().equals("elu") && function.alpha() != 1f) return "ELU";
+    return "Activation";
+  }
+
+  @Override
+  public String baseName() {
+    return "activation";
+  }
+
+  @Override
+  public String kerasFormProblem() {
+    return function.name().equals("clipped_relu") ? "activation " + function + " has no Keras name; use a ReLU "
+        + "layer with max_value instead" : null;
   }
 
   @Override
@@ -37,10 +88,12 @@ public final class Activation extends Layer {
     return in;
   }
 
-  /**
-   * Marks the function as applied by the layer before (see {@link
-   * Layer#absorbActivation}): this layer then passes tensors through. Internal API.
-   */
+  @Override
+  public ActivationFunction elementwiseFunction() {
+    return function;
+  }
+
+  @Override
   public void absorbedByInput() {
     absorbed = true;
   }
@@ -60,7 +113,11 @@ public final class Activation extends Layer {
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
-    c.put("activation", function.name());
+    switch (kerasType()) {
+      case "LeakyReLU" -> c.put("negative_slope", function.alpha());
+      case "ELU" -> c.put("alpha", function.alpha());
+      default -> c.put("activation", function.name());
+    }
     return c;
   }
 }

@@ -23,10 +23,24 @@ public final class ActivationFunction {
 
   private final String name;
   private final float alpha;
+  private final float beta;
 
   private ActivationFunction(String name, float alpha) {
+    this(name, alpha, 0f);
+  }
+
+  private ActivationFunction(String name, float alpha, float beta) {
     this.name = name;
     this.alpha = alpha;
+    this.beta = beta;
+  }
+
+  /** min(max(x, 0), maxValue): Keras's ReLU(max_value=...) ("relu6" for 6). */
+  public static ActivationFunction clippedRelu(float maxValue) {
+    if (!(maxValue > 0) || Float.isInfinite(maxValue)) {
+      throw new IllegalArgumentException("ReLU max_value must be a positive number, got " + maxValue);
+    }
+    return new ActivationFunction("clipped_relu", 0f, maxValue);
   }
 
   /** x for x &gt; 0, alpha * x otherwise (Keras's "leaky_relu" uses alpha 0.2). */
@@ -65,6 +79,11 @@ public final class ActivationFunction {
     return alpha;
   }
 
+  /** The upper bound of clipped_relu; 0 for the others. */
+  public float beta() {
+    return beta;
+  }
+
   public boolean isLinear() {
     return this == LINEAR || name.equals("linear");
   }
@@ -80,6 +99,7 @@ public final class ActivationFunction {
       case "sigmoid" -> dnnl.algorithm.eltwise_logistic;
       case "tanh" -> dnnl.algorithm.eltwise_tanh;
       case "elu" -> dnnl.algorithm.eltwise_elu;
+      case "clipped_relu" -> dnnl.algorithm.eltwise_clip_v2;
       default -> throw new IllegalStateException(name + " is not an eltwise activation");
     };
   }
@@ -91,22 +111,24 @@ public final class ActivationFunction {
       case "sigmoid" -> dnnl.algorithm.eltwise_logistic_use_dst_for_bwd;
       case "tanh" -> dnnl.algorithm.eltwise_tanh_use_dst_for_bwd;
       case "elu" -> dnnl.algorithm.eltwise_elu_use_dst_for_bwd;
+      case "clipped_relu" -> dnnl.algorithm.eltwise_clip_v2_use_dst_for_bwd;
       default -> throw new IllegalStateException(name + " is not an eltwise activation");
     };
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ActivationFunction a && a.name.equals(name) && a.alpha == alpha;
+    return o instanceof ActivationFunction a && a.name.equals(name) && a.alpha == alpha && a.beta == beta;
   }
 
   @Override
   public int hashCode() {
-    return name.hashCode() * 31 + Float.hashCode(alpha);
+    return (name.hashCode() * 31 + Float.hashCode(alpha)) * 31 + Float.hashCode(beta);
   }
 
   @Override
   public String toString() {
+    if (beta != 0f) return name + "(" + beta + ")";
     return alpha == 0f ? name : name + "(" + alpha + ")";
   }
 }

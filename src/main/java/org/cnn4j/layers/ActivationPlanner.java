@@ -50,7 +50,7 @@ final class ActivationPlanner {
     primitive_attr attr = new primitive_attr();
     if (fused(f)) {
       post_ops ops = new post_ops();
-      ops.append_eltwise(f.forwardAlgorithm(), f.alpha(), 0f);
+      ops.append_eltwise(f.forwardAlgorithm(), f.alpha(), f.beta());
       attr.set_post_ops(ops);
     }
     return attr;
@@ -87,7 +87,7 @@ final class ActivationPlanner {
     if (f.isSoftmax()) {
       return new softmax_forward.primitive_desc(Dnnl.engine(), prop, dnnl.algorithm.softmax_accurate, d, d, 1);
     }
-    return new eltwise_forward.primitive_desc(Dnnl.engine(), prop, f.forwardAlgorithm(), d, d, f.alpha(), 0f);
+    return new eltwise_forward.primitive_desc(Dnnl.engine(), prop, f.forwardAlgorithm(), d, d, f.alpha(), f.beta());
   }
 
   /**
@@ -110,9 +110,9 @@ final class ActivationPlanner {
     }
     Tensor dy = b.as(diffDst, dst.desc(), "reorder diff_dst");
     var hint = new eltwise_forward.primitive_desc(Dnnl.engine(), dnnl.prop_kind.forward_training,
-        f.backwardAlgorithm(), dst.desc(), dst.desc(), f.alpha(), 0f);
+        f.backwardAlgorithm(), dst.desc(), dst.desc(), f.alpha(), f.beta());
     var pd = new eltwise_backward.primitive_desc(Dnnl.engine(), f.backwardAlgorithm(),
-        dy.desc(), dy.desc(), dst.desc(), f.alpha(), 0f, hint);
+        dy.desc(), dy.desc(), dst.desc(), f.alpha(), f.beta(), hint);
     b.execute(pd, f.name() + " backward", "", inPlaceArgs(dst, dy));
     return dy;
   }

@@ -3,6 +3,7 @@ package org.cnn4j.layers;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MULTIPLE_SRC;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
@@ -12,6 +13,7 @@ import org.bytedeco.dnnl.memory_desc_vector;
 import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * Joins tensors along the channel (last) axis, Keras's Concatenate with its
@@ -32,6 +34,14 @@ public final class Concatenate extends Layer {
   /** Along {@code axis}, counted with the batch axis as Keras does: -1, or the last axis's index. */
   public Concatenate(int axis) {
     this.axis = axis;
+  }
+
+  /** The layer a Keras Concatenate config describes (axis -1 or the channel axis's index). */
+  public static Concatenate fromConfig(LayerConfig c) {
+    JsonNode axis = c.get("axis");
+    if (axis == null || axis.isNull()) return new Concatenate();
+    if (!axis.canConvertToExactIntegral() || !axis.canConvertToInt()) throw c.unsupported("axis", axis, "an integer");
+    return new Concatenate(axis.asInt());
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 import org.cnn4j.kernels.Kernels;
 
 /**
@@ -28,6 +29,16 @@ public final class Dropout extends Layer {
 
   public float rate() {
     return rate;
+  }
+
+  /** The layer a Keras Dropout config describes. */
+  public static Dropout fromConfig(LayerConfig c) {
+    if (!c.has("rate")) throw c.error("the required option \"rate\" is missing");
+    double rate = c.number("rate", 0);
+    if (!(rate >= 0 && rate < 1)) throw c.unsupported("rate", c.get("rate"), "a rate in [0, 1)");
+    c.requireNull("noise_shape");
+    c.get("seed"); // cnn4j draws dropout masks from the model's seed
+    return new Dropout(rate);
   }
 
   @Override
@@ -64,7 +75,9 @@ public final class Dropout extends Layer {
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = super.config();
-    c.put("rate", (double) rate);
+    c.put("rate", rate);
+    c.put("seed", null);
+    c.put("noise_shape", null);
     return c;
   }
 }

@@ -4,6 +4,7 @@ import org.bytedeco.dnnl.memory;
 import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 
 /**
  * Flattens (height, width, channels) to (height * width * channels) in Keras's
@@ -22,6 +23,19 @@ public final class Flatten extends Layer {
 
   private memory.format_tag layout;
   private int[] order;
+
+  /** The layer a Keras Flatten config describes. */
+  public static Flatten fromConfig(LayerConfig c) {
+    c.requireChannelsLast();
+    return new Flatten();
+  }
+
+  @Override
+  public java.util.Map<String, Object> config() {
+    java.util.Map<String, Object> c = super.config();
+    c.put("data_format", "channels_last");
+    return c;
+  }
 
   @Override
   protected Shape computeOutputShape(Shape in) {

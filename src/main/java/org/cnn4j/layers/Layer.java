@@ -34,6 +34,16 @@ public abstract class Layer {
     return getClass().getSimpleName();
   }
 
+  /** The Python module Keras records for the class: "keras.layers" (cnn4j's own layers say otherwise). */
+  public String kerasModule() {
+    return "keras.layers";
+  }
+
+  /** Keras's "registered_name": null for Keras's own layers, "package>Class" for custom ones. */
+  public String kerasRegisteredName() {
+    return null;
+  }
+
   /** Keras's base name for automatic naming: "conv2d", "max_pooling2d", ... */
   public String baseName() {
     return kerasType().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
@@ -103,21 +113,23 @@ public abstract class Layer {
     return outputShape != null;
   }
 
-  /** The layer's trainable tensors (kernel, then bias). Internal API. */
+  /** The layer's tensors in Keras's order (kernel, then bias; non-trainable state too). Internal API. */
   public List<Parameter> parameters() {
     return parameters;
   }
 
-  /** Every weight of the layer, trainable or not (Keras's count_params). */
+  /** Values of all the layer's tensors, non-trainable state included (as Keras counts). */
   public long countParams() {
     long n = 0;
     for (Parameter p : parameters) n += p.size();
     return n;
   }
 
-  /** The weights the optimizer updates. */
+  /** Values of the tensors the optimizer trains. */
   public long countTrainableParams() {
-    return countParams();
+    long n = 0;
+    for (Parameter p : parameters) if (p.trainable()) n += p.size();
+    return n;
   }
 
   /**
@@ -175,14 +187,42 @@ public abstract class Layer {
     return false;
   }
 
+  /**
+   * For a layer that only applies an element-wise function (Activation, ReLU):
+   * that function, which the layer before may absorb; null for other layers.
+   */
+  public ActivationFunction elementwiseFunction() {
+    return null;
+  }
+
+  /**
+   * Marks an element-wise layer's function as applied by the layer before (see
+   * {@link #absorbActivation}): the layer then passes tensors through. Internal API.
+   */
+  public void absorbedByInput() {
+    throw new UnsupportedOperationException(this + " applies no element-wise function of its own");
+  }
+
   /** Adds this layer's primitives to a plan. Internal API, called by the model. */
   public abstract void plan(PlanBuilder b);
 
-  /** The layer's configuration with Keras's keys. */
+  /**
+   * The layer's configuration as Keras writes it: "name", then every key of the Keras class in
+   * Keras's order, as plain values (maps, lists, strings, numbers, booleans, null). The layer's
+   * static {@code fromConfig} reads it back (see {@code org.cnn4j.io.LayerRegistry}).
+   */
   public Map<String, Object> config() {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", name);
     return c;
+  }
+
+  /**
+   * Why this layer, as configured, has no Keras config (an activation Keras cannot name,
+   * say), or null when it has one. Writers of Keras JSON refuse the layer with this message.
+   */
+  public String kerasFormProblem() {
+    return null;
   }
 
   protected final IllegalArgumentException badInput(Shape input, String expected) {

@@ -6,6 +6,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.io.LayerConfig;
 import org.cnn4j.kernels.Kernels;
 
 /**
@@ -26,6 +27,23 @@ public final class Maxout extends Layer {
       throw new IllegalArgumentException("Maxout pieces must be in [2, 255], got " + pieces);
     }
     this.pieces = pieces;
+  }
+
+  /** The layer a Maxout config (cnn4j's own class) describes. */
+  public static Maxout fromConfig(LayerConfig c) {
+    int pieces = c.dim("pieces");
+    if (pieces < 2 || pieces > 255) throw c.unsupported("pieces", c.get("pieces"), "2 to 255 pieces");
+    return new Maxout(pieces);
+  }
+
+  @Override
+  public String kerasModule() {
+    return "cnn4j.layers";
+  }
+
+  @Override
+  public String kerasRegisteredName() {
+    return "cnn4j>Maxout";
   }
 
   public int pieces() {

@@ -12,7 +12,7 @@ import org.cnn4j.dnnl.Plan;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.StepCounter;
 import org.cnn4j.kernels.Kernels;
-import org.cnn4j.layers.Activation;
+import org.cnn4j.layers.ActivationFunction;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.Shape;
 
@@ -79,7 +79,7 @@ public final class Executor implements AutoCloseable {
   }
 
   /**
-   * Once, before the first plan: an element-wise Activation layer that alone
+   * Once, before the first plan: an element-wise layer (Activation, ReLU) that alone
    * reads a layer able to apply it (a post-op of Add, BatchNormalization, ...)
    * moves into that layer and becomes a pass-through. -Dcnn4j.fusion=false turns it off.
    */
@@ -91,10 +91,11 @@ public final class Executor implements AutoCloseable {
       for (int j : model.inboundIndices(i)) if (j != PlanBuilder.MODEL_INPUT) readers[j]++;
     }
     for (int i = 0; i < layers.size(); i++) {
-      if (!(layers.get(i) instanceof Activation act)) continue;
+      ActivationFunction f = layers.get(i).elementwiseFunction();
+      if (f == null) continue;
       int[] from = model.inboundIndices(i);
       if (from.length != 1 || from[0] == PlanBuilder.MODEL_INPUT || readers[from[0]] != 1) continue;
-      if (layers.get(from[0]).absorbActivation(act.function())) act.absorbedByInput();
+      if (layers.get(from[0]).absorbActivation(f)) layers.get(i).absorbedByInput();
     }
   }
 
@@ -151,10 +152,21 @@ public final class Executor implements AutoCloseable {
     return model.loss().sum(plan.output().address(), labels, 0, n, model.outputUnits(), grad, lossKind());
   }
 
-  /** The rest of a training step after {@link #forward}: backward, gradient hooks, one optimizer update. */
-  public void backwardAndUpdate(Plan plan) {
+  /**
+   * The rest of a training step after {@link #forward}: backward, the
+   * regularizers' gradients, gradient hooks, one optimizer update. Returns the
+   * regularization penalty, the loss term the forward pass did not include.
+   */
+  public double backwardAndUpdate(Plan plan) {
     plan.backward();
+    double penalty = regularize();
     update();
+    return penalty;
+  }
+
+  /** Adds the regularizers' gradients (kernel L2) to the arena's gradients; returns their penalty. */
+  public double regularize() {
+    return arena.applyRegularizers();
   }
 
   /** Gradient hooks and one optimizer update over the arena (the last part of a training step). */
@@ -164,11 +176,10 @@ public final class Executor implements AutoCloseable {
     model.optimizer().step(arena, counter.get());
   }
 
-  /** One whole training step on the batch in plan's input; returns the loss summed over the batch. */
+  /** One whole training step on the batch in plan's input; returns the loss (penalty included) summed over the batch. */
   public double trainStep(Plan plan, long labels, int n) {
     double loss = forward(plan, labels, n);
-    backwardAndUpdate(plan);
-    return loss;
+    return loss + backwardAndUpdate(plan) * n;
   }
 
   void closePlans() {

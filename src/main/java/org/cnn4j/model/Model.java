@@ -196,10 +196,17 @@ public class Model implements AutoCloseable {
     return outputLayer().outputShape();
   }
 
-  /** All weights, trainable or not. */
+  /** All weights' values, non-trainable ones included (Keras's "Total params"). */
   public long countParams() {
     long n = 0;
     for (Layer l : layers) n += l.countParams();
+    return n;
+  }
+
+  /** The values the optimizer trains (Keras's "Trainable params"). */
+  public long countTrainableParams() {
+    long n = 0;
+    for (Layer l : layers) n += l.countTrainableParams();
     return n;
   }
 
@@ -265,7 +272,10 @@ public class Model implements AutoCloseable {
     return org.cnn4j.io.ModelFile.load(file).model();
   }
 
-  /** All parameters in Keras's order and layouts (kernel, bias per layer; kernels HWIO). */
+  /**
+   * All weights in Keras's order and layouts, as Keras's get_weights(): per layer kernel and
+   * bias, or gamma, beta, moving_mean, moving_variance (non-trainable state included); kernels HWIO.
+   */
   public List<float[]> getWeights() {
     ParameterArena a = arena();
     List<float[]> out = new ArrayList<>();
@@ -283,11 +293,11 @@ public class Model implements AutoCloseable {
     for (int i = 0; i < weights.size(); i++) a.set(a.parameters().get(i), weights.get(i));
   }
 
-  /** Gradients of the last training step, in {@link #getWeights()} order and layouts. */
+  /** Gradients of the last training step, of the trainable weights in {@link #getWeights()} order and layouts. */
   public List<float[]> getGradients() {
     ParameterArena a = arena();
     List<float[]> out = new ArrayList<>();
-    for (Parameter p : a.parameters()) out.add(a.getGradient(p));
+    for (Parameter p : a.trainableParameters()) out.add(a.getGradient(p));
     return out;
   }
 

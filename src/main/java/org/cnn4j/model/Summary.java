@@ -26,8 +26,6 @@ final class Summary {
     s.append("Model: \"").append(model.name()).append("\"\n").append(rule).append('\n');
     s.append(row(graph, "Layer (type)", "Output Shape", "Param #", "Connected to")).append(doubleRule).append('\n');
     List<Layer> layers = model.layers();
-    long total = 0;
-    long trainable = 0;
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
       String shape = l instanceof InputLayer ? "[" + l.outputShape().withBatch() + "]" : l.outputShape().withBatch();
@@ -41,9 +39,9 @@ final class Summary {
         s.append(row(graph, "", "", "", " " + from.get(k) + (k == from.size() - 1 ? "]" : ",")));
       }
       s.append(i == layers.size() - 1 ? doubleRule : rule).append('\n');
-      total += l.countParams();
-      trainable += l.countTrainableParams();
     }
+    long total = model.countParams();
+    long trainable = model.countTrainableParams();
     s.append("Total params: ").append(String.format(Locale.ROOT, "%,d", total)).append('\n');
     s.append("Trainable params: ").append(String.format(Locale.ROOT, "%,d", trainable)).append('\n');
     s.append("Non-trainable params: ").append(String.format(Locale.ROOT, "%,d", total - trainable)).append('\n');
@@ -52,8 +50,9 @@ final class Summary {
   }
 
   private static String row(boolean graph, String layer, String shape, String params, String connected) {
-    String r = graph ? String.format(Locale.ROOT, "%-31s%-21s%-12s%s", layer, shape, params, connected)
-        : String.format(Locale.ROOT, "%-31s%-21s%s", layer, shape, params);
+    // Columns of 31, 21 and 12 characters, as Keras's; a longer name or shape still keeps a space after it.
+    String r = graph ? String.format(Locale.ROOT, "%-30s %-20s %-11s %s", layer, shape, params, connected)
+        : String.format(Locale.ROOT, "%-30s %-20s %s", layer, shape, params);
     return r.stripTrailing() + "\n";
   }
 }

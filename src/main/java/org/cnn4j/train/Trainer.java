@@ -103,6 +103,7 @@ public final class Trainer {
             batchCorrect = Kernels.countCorrect(plan.output().address(), b.labels(), b.count(), k);
             plan.backward();
           }
+          batchLoss += executor.regularize() * b.count(); // L2 penalty in the loss, its gradient in the arena
           stepSums[0] = batchLoss;
           stepSums[1] = batchCorrect;
           stepSums[2] = b.count();
@@ -183,7 +184,8 @@ public final class Trainer {
     lossSum = sums[0];
     correct = (long) sums[1];
     n = (int) sums[2];
-    return new Evaluation(n == 0 ? Double.NaN : lossSum / n, n == 0 ? Double.NaN : (double) correct / n, n);
+    double penalty = model.arena().regularizationPenalty(); // Keras's evaluate reports it too
+    return new Evaluation(n == 0 ? Double.NaN : lossSum / n + penalty, n == 0 ? Double.NaN : (double) correct / n, n);
   }
 
   public static float[][] predict(Model model, Samples data, int batchSize) {

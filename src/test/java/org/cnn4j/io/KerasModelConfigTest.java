@@ -13,7 +13,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.cnn4j.layers.Activation;
+import org.cnn4j.layers.AveragePooling2D;
+import org.cnn4j.layers.BatchNormalization;
+import org.cnn4j.layers.DepthwiseConv2D;
+import org.cnn4j.layers.GlobalAveragePooling2D;
+import org.cnn4j.layers.GlobalMaxPooling2D;
+import org.cnn4j.layers.ReLU;
 import org.cnn4j.layers.ActivationFunction;
 import org.cnn4j.layers.Conv2D;
 import org.cnn4j.layers.Dense;
@@ -168,13 +175,13 @@ class KerasModelConfigTest {
       List<Layer> l = m.layers();
       assertEquals(9, l.size());
       // Unnamed layers are named by the model, counting every layer of the same kind (lrelu is one).
-      assertEquals(List.of("c", "lrelu", "pool", "activation_1", "flatten", "dense", "activation_2", "maxout",
-          "activation_3"), l.stream().map(Layer::name).toList());
+      assertEquals(List.of("c", "lrelu", "pool", "activation_1", "flatten", "dense", "re_lu", "maxout",
+          "activation_2"), l.stream().map(Layer::name).toList());
       assertEquals(3 * 3 * 2 * 4, l.get(0).countParams(), "use_bias false: kernel only");
       assertEquals(ActivationFunction.leakyRelu(0.1f), ((Activation) l.get(1)).function());
       assertEquals(Shape.of(3, 3, 4), l.get(2).outputShape());
       assertEquals(ActivationFunction.elu(0.5f), ((Activation) l.get(3)).function());
-      assertEquals(ActivationFunction.RELU, ((Activation) l.get(6)).function());
+      assertEquals(ActivationFunction.RELU, ((org.cnn4j.layers.ReLU) l.get(6)).function());
       assertEquals(Shape.of(3), l.get(7).outputShape());
       assertTrue(((Activation) l.get(8)).function().isSoftmax());
     }
@@ -238,21 +245,27 @@ class KerasModelConfigTest {
   @Test
   void unsupportedLayerIsNamedWithTheSupportedOnes() {
     String json = KERAS2.replace("{\"class_name\": \"Dropout\", \"config\": {\"name\": \"dropout\",",
-        "{\"class_name\": \"BatchNormalization\", \"config\": {\"name\": \"batch_normalization\",");
+        "{\"class_name\": \"GaussianNoise\", \"config\": {\"name\": \"gaussian_noise\",");
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> KerasModelConfig.fromJson(json));
-    assertEquals("model config: layer 4 'batch_normalization' (BatchNormalization): the layer class "
-        + "\"BatchNormalization\" is not supported. Supported layers: " + LayerConfig.SUPPORTED, e.getMessage());
-    assertTrue(e.getMessage().contains("Conv2D, MaxPooling2D (MaxPool2D), Dropout, Flatten, Dense"));
+    assertEquals("model config: layer 4 'gaussian_noise' (GaussianNoise): the layer class "
+        + "\"GaussianNoise\" is not supported. Supported layers: " + LayerRegistry.supported(), e.getMessage());
+    assertTrue(e.getMessage().contains("Conv2D (Convolution2D), DepthwiseConv2D, MaxPooling2D (MaxPool2D), "
+        + "AveragePooling2D (AvgPool2D)"), e.getMessage());
+    assertTrue(e.getMessage().contains("BatchNormalization, Dropout, Flatten, Dense, Activation, LeakyReLU"),
+        e.getMessage());
   }
 
   @Test
   void optionsThatChangeTheComputationAreErrors() {
-    assertError(KERAS2.replaceFirst("\"dilation_rate\": \\[1, 1\\]", "\"dilation_rate\": [2, 2]"),
-        "layer 1 'conv2d' (Conv2D): \"dilation_rate\": [2,2] is not supported; cnn4j supports [1, 1]");
+    assertError(KERAS2.replaceFirst("\"dilation_rate\": \\[1, 1\\]", "\"dilation_rate\": [0, 1]"),
+        "layer 1 'conv2d' (Conv2D): \"dilation_rate\" must be between 1 and 1048576, got 0");
     assertError(KERAS2.replaceFirst("\"channels_last\"", "\"channels_first\""),
         "layer 1 'conv2d' (Conv2D): \"data_format\": \"channels_first\" is not supported");
+    assertError(KERAS2.replaceFirst("\"groups\": 1", "\"groups\": 3"),
+        "layer 1 'conv2d' (Conv2D): filters (32) must divide by groups (3)");
     assertError(KERAS2.replaceFirst("\"groups\": 1", "\"groups\": 2"),
-        "layer 1 'conv2d' (Conv2D): \"groups\": 2 is not supported; cnn4j supports 1");
+        "layer 1 'conv2d' (Conv2D): layer 'conv2d' (Conv2D) cannot take input of shape (None, 32, 32, 3): the input "
+            + "channels (3) must divide by groups (2)");
     assertError(KERAS2.replace("\"noise_shape\": null", "\"noise_shape\": [null, 1, 1, 32]"),
         "layer 4 'dropout' (Dropout): \"noise_shape\": [null,1,1,32] is not supported");
     assertError(KERAS2.replaceFirst("\"activation\": \"relu\"", "\"activation\": \"gelu\""),
@@ -276,13 +289,107 @@ class KerasModelConfigTest {
   }
 
   @Test
-  void trainingOnlyOptionsAreIgnored() {
+  void initializersAndL2RegularizersAreRead() {
     String json = KERAS2.replaceFirst("\"kernel_regularizer\": null",
         "\"kernel_regularizer\": {\"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}")
-        .replaceFirst("\"GlorotUniform\"", "\"HeNormal\"").replaceFirst("\"trainable\": true", "\"trainable\": false");
+        .replaceFirst("\"GlorotUniform\"", "\"HeNormal\"").replaceFirst("\"trainable\": true", "\"trainable\": false")
+        .replace("\"bias_constraint\": null}}]}", "\"bias_constraint\": {\"class_name\": \"NonNeg\"}}}]}");
     try (Model m = KerasModelConfig.fromJson(json)) {
       assertEquals(1_060_138, m.countParams());
+      Map<String, Object> conv = m.layers().get(0).config();
+      assertEquals("HeNormal", ((Map<?, ?>) conv.get("kernel_initializer")).get("class_name"));
+      assertEquals(Map.of("l2", 0.01f), ((Map<?, ?>) conv.get("kernel_regularizer")).get("config"));
+      // conv2d_1's Keras 2 VarianceScaling(1, fan_avg, uniform) is GlorotUniform.
+      assertEquals("GlorotUniform", ((Map<?, ?>) m.layers().get(1).config().get("kernel_initializer")).get("class_name"));
+      String again = KerasModelConfig.toJson(m);
+      assertTrue(again.contains("\"kernel_initializer\": {\"module\": \"keras.initializers\", \"class_name\": "
+          + "\"HeNormal\", \"config\": {\"seed\": null}, \"registered_name\": null}, \"bias_initializer\""), again);
+      assertTrue(again.contains("\"kernel_regularizer\": {\"module\": \"keras.regularizers\", \"class_name\": "
+          + "\"L2\", \"config\": {\"l2\": 0.01}, \"registered_name\": null}"), again);
     }
+  }
+
+  @Test
+  void newLayersRoundTripWithKerasNamesAndKeys() {
+    try (Sequential m = new Sequential("resnet_parts")) {
+      m.add(new Conv2D(8, 3).padding("same").useBias(false).kernelInitializer("he_normal").kernelRegularizer(1e-4)
+          .dilationRate(2).groups(2).inputShape(12, 12, 4));
+      m.add(new BatchNormalization().momentum(0.9).epsilon(1e-5).center(false));
+      m.add(new ReLU());
+      m.add(new DepthwiseConv2D(3).depthMultiplier(2).strides(2).padding("same").biasInitializer("ones")
+          .activation("relu"));
+      m.add(new AveragePooling2D(2).padding("same"));
+      m.add(new ReLU().maxValue(6));
+      m.add(new ReLU().negativeSlope(0.1));
+      m.add(new MaxPool2D(2).strides(1));
+      m.add(new GlobalMaxPooling2D().keepdims(true));
+      m.add(new GlobalAveragePooling2D());
+      m.add(new BatchNormalization().scale(false));
+      m.add(new Dense(3).kernelInitializer("glorot_normal"));
+      String json = KerasModelConfig.toJson(m);
+      for (String part : new String[] {
+          "\"class_name\": \"BatchNormalization\", \"config\": {\"name\": \"batch_normalization\", \"trainable\": true, "
+              + "\"dtype\": " + DTYPE + ", \"axis\": -1, \"momentum\": 0.9, \"epsilon\": 1.0E-5, \"center\": false, "
+              + "\"scale\": true, \"beta_initializer\": {\"module\": \"keras.initializers\", \"class_name\": \"Zeros\", "
+              + "\"config\": {}, \"registered_name\": null}, \"gamma_initializer\"",
+          "\"class_name\": \"DepthwiseConv2D\", \"config\": {\"name\": \"depthwise_conv2d\", \"trainable\": true, "
+              + "\"dtype\": " + DTYPE + ", \"depth_multiplier\": 2, \"kernel_size\": [3, 3], \"strides\": [2, 2], "
+              + "\"padding\": \"same\", \"data_format\": \"channels_last\", \"dilation_rate\": [1, 1], "
+              + "\"activation\": \"relu\", \"use_bias\": true, \"depthwise_initializer\"",
+          "\"dilation_rate\": [2, 2], \"groups\": 2,",
+          "\"class_name\": \"ReLU\", \"config\": {\"name\": \"re_lu_1\", \"trainable\": true, \"dtype\": " + DTYPE
+              + ", \"max_value\": 6.0, \"negative_slope\": 0.0, \"threshold\": 0.0}",
+          "\"class_name\": \"AveragePooling2D\", \"config\": {\"name\": \"average_pooling2d\"",
+          "\"class_name\": \"GlobalMaxPooling2D\", \"config\": {\"name\": \"global_max_pooling2d\", \"trainable\": "
+              + "true, \"dtype\": " + DTYPE + ", \"data_format\": \"channels_last\", \"keepdims\": true}",
+          "\"name\": \"global_average_pooling2d\"", "\"name\": \"batch_normalization_1\""}) {
+        assertTrue(json.contains(part), "missing " + part + " in " + json);
+      }
+      try (Model again = KerasModelConfig.fromJson(json)) {
+        assertSameModel(m, again);
+        assertEquals(json, KerasModelConfig.toJson(again), "writing is a fixed point");
+        assertEquals(m.countTrainableParams(), again.countTrainableParams());
+      }
+    }
+  }
+
+  @Test
+  void kerasWrittenConfigsOfTheNewLayersRead() {
+    String json = """
+        {"class_name": "Sequential", "config": {"name": "s", "layers": [
+          {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 9, 9, 3]}},
+          {"class_name": "DepthwiseConv2D", "config": {"name": "dw", "kernel_size": [3, 3], "strides": [1, 1],
+           "padding": "valid", "depth_multiplier": 2, "data_format": "channels_last", "dilation_rate": [1, 1],
+           "activation": "linear", "use_bias": true,
+           "depthwise_initializer": {"class_name": "VarianceScaling", "config": {"scale": 2.0, "mode": "fan_in",
+             "distribution": "truncated_normal", "seed": null}},
+           "bias_initializer": "zeros", "depthwise_regularizer": {"class_name": "L1L2", "config": {"l1": 0.0,
+           "l2": 0.5}}, "bias_regularizer": null, "activity_regularizer": null, "depthwise_constraint": null,
+           "bias_constraint": null}},
+          {"class_name": "BatchNormalization", "config": {"name": "bn", "axis": [3], "momentum": 0.9,
+           "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"class_name": "Zeros",
+           "config": {}}, "gamma_initializer": {"class_name": "Ones", "config": {}},
+           "moving_mean_initializer": {"class_name": "Zeros", "config": {}},
+           "moving_variance_initializer": {"class_name": "Ones", "config": {}}, "beta_regularizer": null,
+           "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null}},
+          {"class_name": "GlobalAveragePooling2D", "config": {"name": "gap", "data_format": "channels_last",
+           "keepdims": false}},
+          {"class_name": "Dense", "config": {"units": 2}}]}}
+        """;
+    try (Model m = KerasModelConfig.fromJson(json)) {
+      assertEquals(3 * 3 * 3 * 2 + 6, m.layers().get(0).countParams());
+      assertEquals(24, m.layers().get(1).countParams());
+      assertEquals(12, m.layers().get(1).countTrainableParams());
+      Map<String, Object> dw = m.layers().get(0).config();
+      assertEquals("HeNormal", ((Map<?, ?>) dw.get("depthwise_initializer")).get("class_name"));
+      assertEquals(Map.of("l2", 0.5f), ((Map<?, ?>) dw.get("depthwise_regularizer")).get("config"));
+      assertEquals(0.9f, m.layers().get(1).config().get("momentum"));
+      assertEquals(List.of("dw/depthwise_kernel", "dw/bias", "bn/gamma", "bn/beta", "bn/moving_mean",
+          "bn/moving_variance", "dense/kernel", "dense/bias"), m.weightNames());
+    }
+    assertError(json.replace("\"axis\": [3]", "\"axis\": 2"),
+        "layer 2 'bn' (BatchNormalization): \"axis\": 2 is not supported; cnn4j supports -1 (the channels, last axis)");
+    assertError(json.replace("\"keepdims\": false", "\"keepdims\": 1"), "\"keepdims\" must be true or false");
   }
 
   @Test

@@ -30,4 +30,21 @@ public class SummaryTest {
       assertEquals(1_060_138, model.countParams());
     }
   }
+
+  /** Keras counts BatchNormalization's moving statistics as non-trainable params. */
+  @Test
+  void movingStatisticsAreNonTrainableParams() {
+    try (Sequential model = new Sequential()) {
+      model.add(new org.cnn4j.layers.Conv2D(8, 3).inputShape(6, 6, 3));
+      model.add(new org.cnn4j.layers.BatchNormalization());
+      model.add(new org.cnn4j.layers.GlobalAveragePooling2D());
+      model.add(new org.cnn4j.layers.Dense(2));
+      String summary = model.summary();
+      assertTrue(summary.lines().anyMatch(l -> l.matches("global_average_pooling2d \\(GlobalAveragePooling2D\\) "
+          + "\\(None, 8\\) +0")), "a long name keeps a space before the shape:\n" + summary);
+      for (String row : new String[] {"Total params: 274", "Trainable params: 258", "Non-trainable params: 16"}) {
+        assertTrue(summary.lines().anyMatch(l -> l.equals(row)), "missing row '" + row + "' in\n" + summary);
+      }
+    }
+  }
 }
