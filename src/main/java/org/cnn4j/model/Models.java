@@ -10,15 +10,32 @@ import org.cnn4j.layers.MaxPool2D;
 public final class Models {
   private Models() {}
 
-  /** The zoo's names, for help texts: "reference", "resnet20", ... */
-  public static final java.util.List<String> NAMES = java.util.List.of("reference");
+  /** The zoo's names, for help texts and listings. */
+  public static final java.util.List<String> NAMES = java.util.List.of("reference", "resnet20", "resnet32",
+      "resnet44", "resnet56", "resnet110", "resnet29v2", "resnet56v2", "resnet110v2");
 
   /** A zoo model by name for images of the given size and classes, or null if no model has that name. */
   public static Model byName(String name, int height, int width, int channels, int classes) {
-    return switch (name) {
-      case "reference" -> reference(height, width, channels, classes);
-      default -> null;
-    };
+    if (name.equals("reference")) return reference(height, width, channels, classes);
+    if (!NAMES.contains(name)) return null;
+    boolean v2 = name.endsWith("v2");
+    int depth = Integer.parseInt(name.substring("resnet".length(), name.length() - (v2 ? 2 : 0)));
+    return v2 ? resnetV2(depth, height, width, channels, classes) : resnet(depth, height, width, channels, classes);
+  }
+
+  /** ResNet v1 of Keras's cifar10_resnet.py for depth 6n+2; see {@link ResNets#v1}. */
+  public static Model resnet(int depth, int height, int width, int channels, int classes) {
+    return ResNets.v1(depth, height, width, channels, classes);
+  }
+
+  /** ResNet v1 for CIFAR-10 (32x32x3, 10 classes): resnet(20) has 274,442 parameters, 1,376 of them non-trainable. */
+  public static Model resnet(int depth) {
+    return resnet(depth, 32, 32, 3, 10);
+  }
+
+  /** ResNet v2 (pre-activation bottlenecks) of the same script for depth 9n+2; see {@link ResNets#v2}. */
+  public static Model resnetV2(int depth, int height, int width, int channels, int classes) {
+    return ResNets.v2(depth, height, width, channels, classes);
   }
 
   /**
