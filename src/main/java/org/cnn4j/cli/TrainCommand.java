@@ -16,6 +16,7 @@ import org.cnn4j.optim.Adam;
 import org.cnn4j.plot.ConfusionMatrix;
 import org.cnn4j.train.FitOptions;
 import org.cnn4j.train.Resume;
+import org.cnn4j.train.TimeToAccuracy;
 import org.cnn4j.train.callbacks.CSVLogger;
 import org.cnn4j.train.callbacks.ModelCheckpoint;
 import picocli.CommandLine.Command;
@@ -74,8 +75,8 @@ final class TrainCommand implements Callable<Integer> {
   boolean reportMemory;
 
   @Option(names = "--out", defaultValue = "runs/train", paramLabel = "DIR",
-      description = "Where to write history.csv/json, accuracy.png, loss.png, confusion-matrix.png/csv, report.txt, "
-          + "model.cnn4j (default ${DEFAULT-VALUE}).")
+      description = "Where to write history.csv/json, accuracy.png, loss.png, learning-rate.png, "
+          + "time-to-accuracy.csv, confusion-matrix.png/csv, report.txt, model.cnn4j (default ${DEFAULT-VALUE}).")
   Path out;
 
   @Override
@@ -133,6 +134,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "validation accuracy %.4f; most confused: %s%n", cm.accuracy(),
             confused.length() > 0 ? confused : "none");
+        System.out.println(TimeToAccuracy.summary(h.accuracyMetric(), h.timeToAccuracy()));
         System.out.println("wrote " + out);
       }
     }
