@@ -81,7 +81,7 @@ public final class Batches implements AutoCloseable {
       images[s] = Tensor.allocateUnscoped(new long[] {floats}, memory.format_tag.x);
       labels[s] = new IntPointer((long) batchSize);
       indices[s] = new IntPointer((long) batchSize);
-      shifts[s] = new IntPointer(3L * batchSize);
+      shifts[s] = new IntPointer((long) AugmentationDraw.INTS * batchSize);
       free.add(s);
     }
     mean = pre.mean() == null ? null : new FloatPointer(pre.mean());
@@ -143,21 +143,19 @@ public final class Batches implements AutoCloseable {
     try {
       int[] y = samples.labels();
       int[] batchLabels = new int[batchSize];
-      int[] batchShifts = new int[3 * batchSize];
+      int[] draws = new int[AugmentationDraw.INTS * batchSize];
+      int height = samples.shape().get(0);
+      int width = samples.shape().rank() > 1 ? samples.shape().get(1) : 1;
       for (int b = 0; b < batchesPerEpoch(); b++) {
         int slot = free.take();
         int from = b * batchSize;
         int count = Math.min(batchSize, order.length - from);
         long shiftAddress = 0;
         if (pre.augments()) {
-          SplittableRandom r = new SplittableRandom((seed ^ 0x5DEECE66DL) * 31 + epoch * 1_000_003L + b);
-          int p = pre.cropPadding();
           for (int i = 0; i < count; i++) {
-            batchShifts[3 * i] = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;
-            batchShifts[3 * i + 1] = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;
-            batchShifts[3 * i + 2] = pre.horizontalFlip() && r.nextBoolean() ? 1 : 0;
+            AugmentationDraw.draw(pre, height, width, seed, epoch, from + i, draws, AugmentationDraw.INTS * i);
           }
-          shifts[slot].put(batchShifts, 0, 3 * count);
+          shifts[slot].put(draws, 0, AugmentationDraw.INTS * count);
           shiftAddress = shifts[slot].address();
         }
         samples.gather(order, from, count, images[slot].address(),

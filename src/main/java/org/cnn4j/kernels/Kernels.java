@@ -98,10 +98,13 @@ public final class Kernels {
 
   /**
    * Gathers {@code count} uint8 NHWC images by index and writes (x * scale - mean[c]) * invStd[c]
-   * as floats to dst. mean and invStd may be 0 for plain scaling; shifts (3 ints per image:
-   * dy, dx, flip) may be 0 for no augmentation. Without {@code parallel} it runs on the
-   * calling thread only.
+   * as floats to dst. mean and invStd may be 0 for plain scaling; shifts (5 ints per image:
+   * dy, dx, flip, cutout row, cutout column) may be 0 for no augmentation. Output pixel (i, j)
+   * reads input (i + dy, j' + dx), j' = j or mirrored; outside the image it is 0 or, with
+   * {@code nearest}, the nearest border pixel. A square of side {@code cutout} (0: none) around
+   * the cutout centre is then set to 0. Without {@code parallel} it runs on the calling thread only.
    */
   public static native void gatherBytesToFloat(long images, long indices, int count, int height, int width,
-      int channels, long dst, float scale, long mean, long invStd, long shifts, boolean parallel);
+      int channels, long dst, float scale, long mean, long invStd, long shifts, boolean nearest, int cutout,
+      boolean parallel);
 }
