@@ -1,17 +1,25 @@
 // Gathers a batch of uint8 NHWC images by index and writes it as float,
-// (x * scale - mean[c]) * inv_std[c], optionally shifted (random crop of a
-// zero-padded image) and mirrored, straight into a model's input buffer.
+// (x * scale - mean[c]) * inv_std[c], optionally augmented, straight into a
+// model's input buffer. Augmentation per image (its draws come from Java):
+// a shift (a random crop of a zero-padded image, or Keras's shift with
+// constant or nearest fill), a horizontal mirror, and Cutout (a square set to
+// 0 after the conversion, clipped at the borders).
+#include <algorithm>
 #include "isa.h"
 #include "jni_names.h"
 
 namespace {
 
+constexpr int kDraws = 5;  // dy, dx, flip, cutout row, cutout column
+
 void gather_one(const uint8_t* in, float* out, int h, int w, int c, float scale, const float* mean,
-                const float* inv_std, int dy, int dx, bool flip) {
+                const float* inv_std, int dy, int dx, bool flip, bool nearest) {
   for (int i = 0; i < h; ++i) {
-    const int si = i + dy;
+    int si = i + dy;
+    if (nearest) si = std::clamp(si, 0, h - 1);
     for (int j = 0; j < w; ++j) {
-      const int sj = (flip ? w - 1 - j : j) + dx;
+      int sj = (flip ? w - 1 - j : j) + dx;
+      if (nearest) sj = std::clamp(sj, 0, w - 1);
       const bool inside = si >= 0 && si < h && sj >= 0 && sj < w;
       const uint8_t* px = in + (static_cast<long>(si) * w + sj) * c;
       float* o = out + (static_cast<long>(i) * w + j) * c;
@@ -23,6 +31,15 @@ void gather_one(const uint8_t* in, float* out, int h, int w, int c, float scale,
   }
 }
 
+// Rows and columns [centre - size/2, centre - size/2 + size), clipped, set to 0.
+void cut_out(float* out, int h, int w, int c, int size, int cy, int cx) {
+  const int top = std::max(cy - size / 2, 0), bottom = std::min(cy - size / 2 + size, h);
+  const int left = std::max(cx - size / 2, 0), right = std::min(cx - size / 2 + size, w);
+  for (int i = top; i < bottom; ++i) {
+    std::fill(out + (static_cast<long>(i) * w + left) * c, out + (static_cast<long>(i) * w + right) * c, 0.f);
+  }
+}
+
 CNN4J_KERNEL void convert_impl(const uint8_t* in, float* out, long n, float scale) {
   for (long i = 0; i < n; ++i) out[i] = in[i] * scale;
 }
@@ -30,11 +47,11 @@ CNN4J_DISPATCH(void, convert, (const uint8_t* in, float* out, long n, float scal
 
 }  // namespace
 
-// shifts: 3 int32 per image (dy, dx, flip) or 0 for none. parallel = 0 runs on
-// the calling thread only (the prefetch thread must not start a second OpenMP team).
+// shifts: kDraws int32 per image or 0 for none. parallel = 0 runs on the calling
+// thread only (the prefetch thread must not start a second OpenMP team).
 CNN4J_JNI(void, gatherBytesToFloat)(JNIEnv*, jclass, jlong images, jlong indices, jint count, jint height,
                                     jint width, jint channels, jlong dst, jfloat scale, jlong mean, jlong invStd,
-                                    jlong shifts, jboolean parallel) {
+                                    jlong shifts, jboolean nearest, jint cutout, jboolean parallel) {
   const uint8_t* base = ptr<const uint8_t>(images);
   const int32_t* idx = ptr<const int32_t>(indices);
   float* out = ptr<float>(dst);
@@ -46,11 +63,13 @@ CNN4J_JNI(void, gatherBytesToFloat)(JNIEnv*, jclass, jlong images, jlong indices
   for (int b = 0; b < count; ++b) {
     const uint8_t* in = base + static_cast<long>(idx[b]) * image;
     float* o = out + static_cast<long>(b) * image;
-    if (!mu && !sh) {
+    const int32_t* d = sh ? sh + kDraws * b : nullptr;
+    if (!mu && !d) {
       convert(in, o, image, scale);
     } else {
-      gather_one(in, o, height, width, channels, scale, mu, inv, sh ? sh[3 * b] : 0, sh ? sh[3 * b + 1] : 0,
-                 sh && sh[3 * b + 2]);
+      gather_one(in, o, height, width, channels, scale, mu, inv, d ? d[0] : 0, d ? d[1] : 0, d && d[2],
+                 d && nearest);
     }
+    if (d && cutout > 0) cut_out(o, height, width, channels, cutout, d[3], d[4]);
   }
 }

@@ -1,6 +1,7 @@
 // JNI entry points of org.cnn4j.kernels.Kernels. Every array crosses as a raw
 // native address (jlong) of off-heap memory owned on the Java side, so calls
-// cost one JNI transition and no copying or pinning.
+// cost one JNI transition and no copying or pinning. (The one exception: the
+// optimizers' few weight-decay ranges, a small long[] copied per call.)
 #pragma once
 #include <jni.h>
 #include <cstdint>

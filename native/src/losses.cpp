@@ -5,6 +5,10 @@
 //   1  probabilities from anything else: gradient w.r.t. the probabilities, -y / (p n)
 //   2  logits (from_logits=true): softmax here, gradient w.r.t. the logits
 // Keras clips probabilities to [1e-7, 1 - 1e-7] before the log; so do we.
+//
+// Label smoothing ls (Keras's label_smoothing) replaces each target row y by
+// y * (1 - ls) + ls / k before the loss and its gradient; the fused-softmax
+// gradient stays p - y' because the smoothed row still sums to 1.
 #include <cmath>
 #include <algorithm>
 #include <vector>
@@ -14,13 +18,15 @@ namespace {
 
 constexpr float kClip = 1e-7f;
 
-// Row i's target distribution: one-hot from an int label, or a given row.
+// Row i's target distribution: one-hot from an int label, or a given row, smoothed.
 struct Targets {
   const int32_t* labels;
   const float* dense;
   int k;
+  float smoothing;
   float at(int i, int j) const {
-    return labels ? (labels[i] == j ? 1.f : 0.f) : dense[static_cast<long>(i) * k + j];
+    const float y = labels ? (labels[i] == j ? 1.f : 0.f) : dense[static_cast<long>(i) * k + j];
+    return smoothing == 0.f ? y : y * (1.f - smoothing) + smoothing / static_cast<float>(k);
   }
 };
 
@@ -62,14 +68,14 @@ double cross_entropy(const float* out, Targets y, int n, int k, float* grad, int
 }  // namespace
 
 CNN4J_JNI(jdouble, sparseCrossEntropy)(JNIEnv*, jclass, jlong out, jlong labels, jint n, jint k,
-                                       jlong grad, jint kind) {
-  return cross_entropy(ptr<const float>(out), Targets{ptr<const int32_t>(labels), nullptr, k}, n, k,
+                                       jlong grad, jint kind, jfloat smoothing) {
+  return cross_entropy(ptr<const float>(out), Targets{ptr<const int32_t>(labels), nullptr, k, smoothing}, n, k,
                        ptr<float>(grad), kind);
 }
 
 CNN4J_JNI(jdouble, categoricalCrossEntropy)(JNIEnv*, jclass, jlong out, jlong targets, jint n, jint k,
-                                            jlong grad, jint kind) {
-  return cross_entropy(ptr<const float>(out), Targets{nullptr, ptr<const float>(targets), k}, n, k,
+                                            jlong grad, jint kind, jfloat smoothing) {
+  return cross_entropy(ptr<const float>(out), Targets{nullptr, ptr<const float>(targets), k, smoothing}, n, k,
                        ptr<float>(grad), kind);
 }
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     description = {"Train convolutional networks on x86 CPUs with oneDNN.",
         "Start with: cnn4j train   (the reference CNN on the embedded dataset; no download)"},
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-        BenchCommand.class})
+        BenchCommand.class, RecipesCommand.class})
 public final class Main implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -19,6 +19,7 @@ import org.cnn4j.model.Model;
 import org.cnn4j.plot.ConfusionMatrix;
 import org.cnn4j.plot.ConfusionMatrixChart;
 import org.cnn4j.plot.TrainingCurves;
+import org.cnn4j.train.TimeToAccuracy;
 
 /** What the commands write into {@code --out}: the seed's plots, tables and reports. */
 final class RunOutputs {
@@ -40,7 +41,10 @@ final class RunOutputs {
     }
   }
 
-  /** history.csv, history.json, accuracy.png and loss.png. */
+  /**
+   * history.csv, history.json (with "time_to_accuracy"), accuracy.png, loss.png,
+   * learning-rate.png and time-to-accuracy.csv.
+   */
   static void history(History h, Path out) throws IOException {
     Files.createDirectories(out);
     List<String> metrics = h.metrics();
@@ -59,11 +63,28 @@ final class RunOutputs {
       rows.add(row);
     }
     write(out.resolve("history.csv"), csv.toString());
+    List<Map<String, Object>> reached = new ArrayList<>();
+    StringBuilder tta = new StringBuilder("threshold,epoch,seconds," + h.accuracyMetric() + "\n");
+    for (TimeToAccuracy.Milestone m : h.timeToAccuracy()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("threshold", m.threshold());
+      row.put("epoch", m.epoch());
+      row.put("seconds", m.seconds());
+      row.put(h.accuracyMetric(), m.accuracy());
+      reached.add(row);
+      tta.append(String.format(Locale.ROOT, "%.2f,%d,%.3f,%.6f%n", m.threshold(), m.epoch(), m.seconds(),
+          m.accuracy()));
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("epochs", rows);
+    json.put("time_to_accuracy", Map.of("metric", h.accuracyMetric(), "reached", reached));
     write(out.resolve("history.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValueAsString(Map.of("epochs", rows)));
+        .writeValueAsString(json));
+    write(out.resolve("time-to-accuracy.csv"), tta.toString());
     if (h.epochs() > 0) {
       TrainingCurves.writeAccuracy(h, out.resolve("accuracy.png"));
       TrainingCurves.writeLoss(h, out.resolve("loss.png"));
+      if (metrics.contains("learning_rate")) TrainingCurves.writeLearningRate(h, out.resolve("learning-rate.png"));
     }
   }
 

@@ -14,10 +14,15 @@ import org.cnn4j.Threads;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.model.History;
 import org.cnn4j.model.Model;
+import org.cnn4j.model.Models;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.plot.ConfusionMatrix;
+import org.cnn4j.data.Batches;
+import org.cnn4j.train.Callback;
 import org.cnn4j.train.FitOptions;
+import org.cnn4j.train.Recipe;
 import org.cnn4j.train.Resume;
+import org.cnn4j.train.TimeToAccuracy;
 import org.cnn4j.train.callbacks.CSVLogger;
 import org.cnn4j.train.callbacks.ModelCheckpoint;
 import picocli.CommandLine.Command;
@@ -31,31 +36,44 @@ import picocli.CommandLine.Option;
         "Example, with CIFAR-10's JPEGs extracted to cifar10-jpeg/{train,test}/CLASS/:",
         "  cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar",
         "Data-parallel over MPI (2 processes of 1 thread, global batch 2 x 32):",
-        "  mpirun -np 2 -x OMP_NUM_THREADS=1 ./cnn4j train --batch 32 --distributed", ""})
+        "  mpirun -np 2 -x OMP_NUM_THREADS=1 ./cnn4j train --batch 32 --distributed",
+        "With a recipe (cnn4j recipes lists them):",
+        "  cnn4j train --data folder:cifar10-jpeg --model resnet20 --recipe cifar10-resnet20-fast", ""})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC", description = "Training data: "
       + DataSpec.HELP + " (default ${DEFAULT-VALUE}).")
   String data;
 
-  @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP + ".")
+  @Option(names = "--model", paramLabel = "MODEL", description = ModelSpec.HELP
+      + " (default: reference, or the recipe's model when the zoo has it).")
   String model;
 
-  @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training data (default ${DEFAULT-VALUE}).")
-  int epochs;
+  @Option(names = "--recipe", paramLabel = "NAME", description = "Train with a named recipe (optimizer, schedule, "
+      + "weight decay, label smoothing, augmentation, batch size, epochs; see cnn4j recipes): "
+      + "${COMPLETION-CANDIDATES}. Options given here override its values.", completionCandidates = RecipeNames.class)
+  String recipe;
 
-  @Option(names = "--batch", defaultValue = "10", description = "Batch size (default ${DEFAULT-VALUE}).")
-  int batch;
+  @Option(names = "--epochs", description = "Passes over the training data (default 3, or the recipe's).")
+  Integer epochs;
 
-  @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-  float lr;
+  @Option(names = "--batch", description = "Batch size (default 10, or the recipe's).")
+  Integer batch;
+
+  @Option(names = "--lr", description = "Learning rate (default: Adam's 0.001, or the recipe's base rate).")
+  Float lr;
+
+  @Option(names = "--label-smoothing", paramLabel = "LS", description = "Label smoothing of the loss, in [0, 1] "
+      + "(default 0, or the recipe's).")
+  Float labelSmoothing;
 
   @Option(names = "--validation-split", defaultValue = "0", paramLabel = "FRACTION",
       description = "Hold out this last fraction of the training data for validation when the data has no test set "
           + "(default: 0.2 then).")
   double validationSplit;
 
-  @Option(names = "--augment", description = "Random 4-pixel shifts and horizontal flips while training.")
-  boolean augment;
+  @Option(names = "--augment", negatable = true, description = "Random 4-pixel shifts (padded crops) and horizontal "
+      + "flips while training (with a recipe: instead of the recipe's augmentation; --no-augment: none).")
+  Boolean augment;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of data order, weights and dropout (default ${DEFAULT-VALUE}).")
   long seed;
@@ -88,8 +106,8 @@ final class TrainCommand implements Callable<Integer> {
   boolean reportMemory;
 
   @Option(names = "--out", defaultValue = "runs/train", paramLabel = "DIR",
-      description = "Where to write history.csv/json, accuracy.png, loss.png, confusion-matrix.png/csv, report.txt, "
-          + "model.cnn4j (default ${DEFAULT-VALUE}).")
+      description = "Where to write history.csv/json, accuracy.png, loss.png, learning-rate.png, "
+          + "time-to-accuracy.csv, confusion-matrix.png/csv, report.txt, model.cnn4j (default ${DEFAULT-VALUE}).")
   Path out;
 
   @Override
@@ -111,9 +129,12 @@ final class TrainCommand implements Callable<Integer> {
     if (chief) RunOutputs.directory(out, "--out"); // fail now, not after the last epoch
     Path checkpoint = resume == null ? null : resume.resolve("checkpoint.cnn4j");
     if (resume != null && chief) RunOutputs.directory(resume, "--resume");
+    Recipe r = recipe == null ? null : Recipe.named(recipe);
+    // A recipe's model when the zoo has it and --model is not given (ResNets join the zoo with issue 11).
+    String modelSpec = model != null ? model : r != null && Models.NAMES.contains(r.model()) ? r.model() : "reference";
     LoadedModel saved = checkpoint == null ? null : Resume.latest(checkpoint);
     try (TrainTest sets = DataSpec.load(data, seed);
-        Model m = saved != null ? saved.model() : ModelSpec.create(model, sets.train())) {
+        Model m = saved != null ? saved.model() : ModelSpec.create(modelSpec, sets.train())) {
       Dataset train = sets.train();
       Dataset validation = sets.test();
       if (saved != null) ModelSpec.check(m, train, checkpoint.toString());
@@ -122,17 +143,49 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--data " + data + " has a test set; --validation-split is for data "
             + "without one");
       }
+      int epochCount = epochs != null ? epochs : r != null ? r.epochs() : 3;
+      int batchSize = batch != null ? batch : r != null ? r.batchSize() : 10;
+      double rate = lr != null ? lr : r != null ? r.learningRate() : 1e-3;
+      if (epochCount < 0) throw new IllegalArgumentException("--epochs must be >= 0, got " + epochCount);
+      if (batchSize < 1) throw new IllegalArgumentException("--batch must be positive, got " + batchSize);
+      if (!(rate > 0)) throw new IllegalArgumentException("--lr must be positive, got " + rate);
+      float smoothing = labelSmoothing != null ? labelSmoothing : r != null ? r.labelSmoothing() : 0f;
+      if (!(smoothing >= 0 && smoothing <= 1)) {
+        throw new IllegalArgumentException("--label-smoothing must be in [0, 1], got " + smoothing);
+      }
       if (saved == null) { // a resumed model keeps its optimizer state, learning rate and seed
-        if (m.loss() == null) m.compile(new Adam(lr), new SparseCategoricalCrossentropy(), "accuracy");
-        else m.optimizer().setLearningRate(lr);
+        if (r != null) {
+          int trainSize = split > 0 ? (int) (train.size() * (1 - split)) : train.size();
+          m.compile(r.optimizer(rate, epochCount, Batches.batchesPerEpoch(trainSize, batchSize, false)),
+              r.loss(smoothing), "accuracy");
+        } else if (m.loss() == null) {
+          m.compile(new Adam((float) rate), new SparseCategoricalCrossentropy(false, smoothing), "accuracy");
+        } else {
+          // A model JSON's compile_config: keep its optimizer; a schedule keeps its rates unless --lr is given.
+          if (m.optimizer().schedule() == null || lr != null) m.optimizer().setLearningRate((float) rate);
+          if (labelSmoothing != null) {
+            m.compile(m.optimizer(), new SparseCategoricalCrossentropy(false, smoothing), "accuracy");
+          }
+        }
         m.seed(seed);
       } else if (verbose > 0) {
         System.out.println("resuming from " + checkpoint + " after epoch " + saved.state().epoch());
       }
       if (verbose > 0) System.out.print(m.summary());
-      Preprocessing pre = augment ? Preprocessing.scaled().withAugmentation(4, true) : Preprocessing.scaled();
-      FitOptions options = new FitOptions().batchSize(batch).epochs(epochs).verbose(verbose).seed(seed)
+      if (verbose > 0 && r != null) {
+        System.out.println("recipe " + r.name() + ": " + r.description());
+        System.out.println("it expects model " + r.model() + ": " + r.expects());
+        if (model == null && !modelSpec.equals(r.model())) {
+          System.out.println("model " + r.model() + " is not in this build's zoo; training the " + modelSpec
+              + " model instead (give --model to choose)");
+        }
+      }
+      Preprocessing base = r != null ? r.preprocessing(Preprocessing.scaled()) : Preprocessing.scaled();
+      Preprocessing pre = augment == null ? base
+          : augment ? base.withoutAugmentation().withAugmentation(4, true) : base.withoutAugmentation();
+      FitOptions options = new FitOptions().batchSize(batchSize).epochs(epochCount).verbose(verbose).seed(seed)
           .preprocessing(pre).distributed(cluster);
+      if (r != null) options.callbacks(r.callbacks(rate).toArray(Callback[]::new));
       if (reportMemory) options.callbacks(new MemoryReport(System.out));
       options.deterministic(deterministic);
       if (checkpoint != null) {
@@ -146,7 +199,7 @@ final class TrainCommand implements Callable<Integer> {
 
       RunOutputs.history(h, out);
       Dataset evalSet = validation != null ? validation : train.split(split)[1];
-      ConfusionMatrix cm = RunOutputs.confusion(m, evalSet, Math.max(batch, 64), out);
+      ConfusionMatrix cm = RunOutputs.confusion(m, evalSet, Math.max(batchSize, 64), out);
       m.save(out.resolve("model.cnn4j"));
       RunOutputs.classes(train.classNames(), out.resolve("classes.txt"));
       if (verbose > 0) {
@@ -157,10 +210,19 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "validation accuracy %.4f; most confused: %s%n", cm.accuracy(),
             confused.length() > 0 ? confused : "none");
+        System.out.println(TimeToAccuracy.summary(h.accuracyMetric(), h.timeToAccuracy()));
         System.out.println("wrote " + out);
       }
     }
     return 0;
+  }
+
+  /** The registered recipes' names, for the help text. */
+  static final class RecipeNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Recipe.all().stream().map(Recipe::name).iterator();
+    }
   }
 
   /** The value as the user typed it, for -0.3 or 1.5; whole numbers without ".0". */

@@ -107,7 +107,7 @@ public final class Batches implements AutoCloseable {
       images[s] = Tensor.allocateUnscoped(new long[] {floats}, memory.format_tag.x);
       labels[s] = new IntPointer((long) local);
       indices[s] = new IntPointer((long) local);
-      shifts[s] = new IntPointer(3L * local);
+      shifts[s] = new IntPointer((long) AugmentationDraw.INTS * local);
       free.add(s);
     }
     mean = pre.mean() == null ? null : new FloatPointer(pre.mean());
@@ -169,7 +169,9 @@ public final class Batches implements AutoCloseable {
     try {
       int[] y = samples.labels();
       int[] batchLabels = new int[batchSize];
-      int[] batchShifts = new int[3 * batchSize];
+      int[] draws = new int[AugmentationDraw.INTS * batchSize];
+      int height = samples.shape().get(0);
+      int width = samples.shape().rank() > 1 ? samples.shape().get(1) : 1;
       for (int b = 0; b < batchesPerEpoch(); b++) {
         int slot = free.take();
         int global = Math.min(batchSize, order.length - b * batchSize);
@@ -179,18 +181,10 @@ public final class Batches implements AutoCloseable {
         int count = end - first;
         long shiftAddress = 0;
         if (pre.augments()) {
-          SplittableRandom r = new SplittableRandom((seed ^ 0x5DEECE66DL) * 31 + epoch * 1_000_003L + b);
-          int p = pre.cropPadding();
-          for (int i = 0; i < end; i++) { // the draws of the slices before this one are skipped
-            int dy = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;
-            int dx = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;
-            int flip = pre.horizontalFlip() && r.nextBoolean() ? 1 : 0;
-            if (i < first) continue;
-            batchShifts[3 * (i - first)] = dy;
-            batchShifts[3 * (i - first) + 1] = dx;
-            batchShifts[3 * (i - first) + 2] = flip;
+          for (int i = 0; i < count; i++) { // keyed by the position in the global batch: any rank count draws alike
+            AugmentationDraw.draw(pre, height, width, seed, epoch, from + i, draws, AugmentationDraw.INTS * i);
           }
-          shifts[slot].put(batchShifts, 0, 3 * count);
+          shifts[slot].put(draws, 0, AugmentationDraw.INTS * count);
           shiftAddress = shifts[slot].address();
         }
         if (count > 0) {

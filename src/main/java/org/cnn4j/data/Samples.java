@@ -40,7 +40,7 @@ public abstract class Samples {
 
   /**
    * How {@link #gather} converts: the preprocessing, its per-channel constants
-   * as native addresses (0 when absent), per-image shifts (0 when none) and a
+   * as native addresses (0 when absent), per-image augmentation draws (0 when none) and a
    * native buffer for the batch's indices. Runs on the calling thread only.
    */
   record Conversion(Preprocessing pre, long mean, long invStd, long shifts, IntPointer indices) {}
@@ -117,7 +117,8 @@ public abstract class Samples {
     void gather(int[] order, int from, int count, long dst, Conversion c) {
       c.indices().put(order, from, count);
       Kernels.gatherBytesToFloat(data.address(), c.indices().address(), count, data.height(), data.width(),
-          data.channels(), dst, c.pre().scale(), c.mean(), c.invStd(), c.shifts(), false);
+          data.channels(), dst, c.pre().scale(), c.mean(), c.invStd(), c.shifts(),
+          c.pre().fillMode() == Preprocessing.FillMode.NEAREST, c.pre().cutout(), false);
     }
   }
 

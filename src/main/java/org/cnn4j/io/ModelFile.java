@@ -30,8 +30,9 @@ import org.cnn4j.optim.SGD;
  *
  * <ul>
  *   <li>{@code metadata.json}: format "cnn4j-model", format_version, the cnn4j
- *       version, creation time, training state (epoch, steps, seed, optimizer,
- *       loss, metrics, callbacks) and the index of weights.bin.
+ *       version, creation time, training state (epoch, steps, seed, optimizer
+ *       in Keras 3's form with any learning-rate schedule, cnn4j's weight-decay
+ *       exclusions, loss, metrics, callbacks) and the index of weights.bin.
  *   <li>{@code config.json}: the architecture in Keras's model-config JSON
  *       ({@link KerasModelConfig}).
  *   <li>{@code weights.bin}: float32 little-endian tensors in Keras's layouts
@@ -131,6 +132,10 @@ public final class ModelFile {
       }
       CompileSettings compile = training.hasNonNull("optimizer")
           ? CompileSettings.fromJson(training, where + ": training") : null;
+      if (compile != null) {
+        CompileSettings.exclusionsFromJson(training.get("weight_decay_exclusions"), compile.optimizer(),
+            where + ": training.weight_decay_exclusions");
+      }
       TrainingState state = new TrainingState(epoch, callbacks(training.path("callbacks"), where));
       Preprocessing preprocessing = preprocessing(training.path("preprocessing"), where);
       String cnn4j = meta.path("cnn4j_version").asText("unknown");
@@ -167,6 +172,7 @@ public final class ModelFile {
           for (Parameter p : arena.trainableParameters()) arena.setSlot(p, slot, tensors.get(next++));
         }
         model.counter().set(steps);
+        if (compile != null) compile.optimizer().iterations(steps);
         return new LoadedModel(model, state, cnn4j, created);
       } catch (RuntimeException e) {
         model.close();
@@ -236,6 +242,8 @@ public final class ModelFile {
     CompileSettings compiled = CompileSettings.of(model);
     if (compiled != null) {
       t.set("optimizer", CompileSettings.optimizerToJson(compiled.optimizer()));
+      ObjectNode exclusions = CompileSettings.exclusionsToJson(compiled.optimizer());
+      if (exclusions != null) t.set("weight_decay_exclusions", exclusions);
       t.set("loss", CompileSettings.lossToJson(compiled.loss()));
       compiled.metrics().forEach(t.putArray("metrics")::add);
     } else {

@@ -52,22 +52,32 @@ public final class Kernels {
   /** Floats per vector that {@link #peakGflops} uses: 16 (AVX-512), 8 (AVX2 with FMA) or 0. */
   public static native int peakVectorFloats();
 
-  /** Keras's Adam over n floats; alpha already holds the bias corrections. */
+  /**
+   * Keras's Adam over n floats; alpha already holds the bias corrections. Within
+   * the [begin, end) float ranges given as pairs in {@code decayRanges} (sorted,
+   * disjoint), each weight first decays: w -= w * decay (decay = lr * weight_decay).
+   */
   public static native void adamStep(long w, long g, long m, long v, long n,
-      float alpha, float beta1, float beta2, float epsilon);
+      float alpha, float beta1, float beta2, float epsilon, float decay, long[] decayRanges);
 
-  /** Keras's SGD with momentum over n floats. */
+  /** Keras's SGD with momentum over n floats, with decoupled weight decay as in {@link #adamStep}. */
   public static native void sgdStep(long w, long g, long velocity, long n,
-      float lr, float momentum, boolean nesterov);
+      float lr, float momentum, boolean nesterov, float decay, long[] decayRanges);
 
   /** Kinds of model output that the cross-entropy kernels accept. */
   public static final int FUSED_SOFTMAX = 0, PROBABILITIES = 1, LOGITS = 2;
 
-  /** Sum over the batch of -log p[label]; writes the gradient (divided by n) unless grad is 0. */
-  public static native double sparseCrossEntropy(long out, long labels, int n, int k, long grad, int kind);
+  /**
+   * Sum over the batch of -sum y log p with one-hot targets y smoothed to
+   * y * (1 - smoothing) + smoothing / k (plain -log p[label] for smoothing 0);
+   * writes the gradient (divided by n) unless grad is 0.
+   */
+  public static native double sparseCrossEntropy(long out, long labels, int n, int k, long grad, int kind,
+      float smoothing);
 
   /** Like {@link #sparseCrossEntropy} with dense {n, k} float targets. */
-  public static native double categoricalCrossEntropy(long out, long targets, int n, int k, long grad, int kind);
+  public static native double categoricalCrossEntropy(long out, long targets, int n, int k, long grad, int kind,
+      float smoothing);
 
   /** Rows whose first maximum is at the label. */
   public static native int countCorrect(long out, long labels, int n, int k);
@@ -100,10 +110,13 @@ public final class Kernels {
 
   /**
    * Gathers {@code count} uint8 NHWC images by index and writes (x * scale - mean[c]) * invStd[c]
-   * as floats to dst. mean and invStd may be 0 for plain scaling; shifts (3 ints per image:
-   * dy, dx, flip) may be 0 for no augmentation. Without {@code parallel} it runs on the
-   * calling thread only.
+   * as floats to dst. mean and invStd may be 0 for plain scaling; shifts (5 ints per image:
+   * dy, dx, flip, cutout row, cutout column) may be 0 for no augmentation. Output pixel (i, j)
+   * reads input (i + dy, j' + dx), j' = j or mirrored; outside the image it is 0 or, with
+   * {@code nearest}, the nearest border pixel. A square of side {@code cutout} (0: none) around
+   * the cutout centre is then set to 0. Without {@code parallel} it runs on the calling thread only.
    */
   public static native void gatherBytesToFloat(long images, long indices, int count, int height, int width,
-      int channels, long dst, float scale, long mean, long invStd, long shifts, boolean parallel);
+      int channels, long dst, float scale, long mean, long invStd, long shifts, boolean nearest, int cutout,
+      boolean parallel);
 }

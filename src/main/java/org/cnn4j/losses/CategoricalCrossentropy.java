@@ -4,7 +4,8 @@ import org.cnn4j.kernels.Kernels;
 
 /**
  * Cross-entropy against one-hot or soft target rows: mean of -sum y log p.
- * With integer labels (no target rows) it equals the sparse variant.
+ * With integer labels (no target rows) it equals the sparse variant. Label
+ * smoothing ls, as Keras's: targets y * (1 - ls) + ls / classes.
  */
 public final class CategoricalCrossentropy extends Loss {
   public CategoricalCrossentropy() {
@@ -15,6 +16,10 @@ public final class CategoricalCrossentropy extends Loss {
     super(fromLogits);
   }
 
+  public CategoricalCrossentropy(boolean fromLogits, float labelSmoothing) {
+    super(fromLogits, labelSmoothing);
+  }
+
   @Override
   public String name() {
     return "categorical_crossentropy";
@@ -23,7 +28,7 @@ public final class CategoricalCrossentropy extends Loss {
   @Override
   public double sum(long out, long labels, long targets, int n, int k, long grad, int kind) {
     return targets == 0
-        ? Kernels.sparseCrossEntropy(out, labels, n, k, grad, kind)
-        : Kernels.categoricalCrossEntropy(out, targets, n, k, grad, kind);
+        ? Kernels.sparseCrossEntropy(out, labels, n, k, grad, kind, labelSmoothing())
+        : Kernels.categoricalCrossEntropy(out, targets, n, k, grad, kind, labelSmoothing());
   }
 }

@@ -8,9 +8,26 @@ package org.cnn4j.losses;
  */
 public abstract class Loss {
   private final boolean fromLogits;
+  private final float labelSmoothing;
 
   protected Loss(boolean fromLogits) {
+    this(fromLogits, 0f);
+  }
+
+  /**
+   * @param labelSmoothing in [0, 1]: targets become y * (1 - ls) + ls / classes (Keras's label_smoothing)
+   */
+  protected Loss(boolean fromLogits, float labelSmoothing) {
+    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+      throw new IllegalArgumentException("label smoothing must be in [0, 1], got " + labelSmoothing);
+    }
     this.fromLogits = fromLogits;
+    this.labelSmoothing = labelSmoothing;
+  }
+
+  /** Keras's label_smoothing: 0 (off) unless given. */
+  public float labelSmoothing() {
+    return labelSmoothing;
   }
 
   /** True when the model outputs logits rather than probabilities. */

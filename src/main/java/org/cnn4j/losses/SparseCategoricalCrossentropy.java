@@ -2,7 +2,16 @@ package org.cnn4j.losses;
 
 import org.cnn4j.kernels.Kernels;
 
-/** Cross-entropy against integer class labels: mean of -log p[label]. */
+/**
+ * Cross-entropy against integer class labels: mean of -log p[label]. With label
+ * smoothing ls the one-hot target becomes y * (1 - ls) + ls / classes, as
+ * Keras's CategoricalCrossentropy smooths; Keras 3's sparse loss has no such
+ * option, so a model file marks it as cnn4j's ("label_smoothing" in the config).
+ *
+ * <pre>{@code
+ * new SparseCategoricalCrossentropy(false, 0.1f)   // probabilities in, 10 % smoothing
+ * }</pre>
+ */
 public final class SparseCategoricalCrossentropy extends Loss {
   public SparseCategoricalCrossentropy() {
     this(false);
@@ -12,6 +21,10 @@ public final class SparseCategoricalCrossentropy extends Loss {
     super(fromLogits);
   }
 
+  public SparseCategoricalCrossentropy(boolean fromLogits, float labelSmoothing) {
+    super(fromLogits, labelSmoothing);
+  }
+
   @Override
   public String name() {
     return "sparse_categorical_crossentropy";
@@ -19,6 +32,6 @@ public final class SparseCategoricalCrossentropy extends Loss {
 
   @Override
   public double sum(long out, long labels, long targets, int n, int k, long grad, int kind) {
-    return Kernels.sparseCrossEntropy(out, labels, n, k, grad, kind);
+    return Kernels.sparseCrossEntropy(out, labels, n, k, grad, kind, labelSmoothing());
   }
 }

@@ -5,13 +5,20 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cnn4j.train.TimeToAccuracy;
 
 /**
  * Per-epoch metrics of a fit, Keras's History: "loss", "accuracy", "val_loss",
- * "val_accuracy" and "seconds" for each epoch.
+ * "val_accuracy" and "learning_rate" (the rate of the next update, as Keras 3
+ * logs it) for each epoch, with its timings: "seconds" (the whole epoch),
+ * "train_seconds", "eval_seconds" (validation), "data_wait_seconds" (training
+ * blocked on batches) and "elapsed_seconds" (since the run's first epoch,
+ * across resumes); and when each validation-accuracy threshold was first passed.
  */
 public final class History {
   private final List<Map<String, Double>> epochs = new ArrayList<>();
+  private String accuracyMetric = "val_accuracy";
+  private List<TimeToAccuracy.Milestone> timeToAccuracy = List.of();
 
   /** Records one epoch's metrics. */
   public void add(Map<String, Double> logs) {
@@ -39,6 +46,26 @@ public final class History {
     LinkedHashMap<String, Boolean> names = new LinkedHashMap<>();
     for (Map<String, Double> e : epochs) for (String k : e.keySet()) names.put(k, true);
     return new ArrayList<>(names.keySet());
+  }
+
+  /** Sets what {@link #timeToAccuracy()} returns; fit calls this. */
+  public void timeToAccuracy(String metric, List<TimeToAccuracy.Milestone> milestones) {
+    accuracyMetric = metric;
+    timeToAccuracy = List.copyOf(milestones);
+  }
+
+  /**
+   * The epoch and wall time at which the run's validation accuracy first reached
+   * each of {@link TimeToAccuracy#THRESHOLDS}, lowest first (with a resume: since
+   * the first epoch of the whole run).
+   */
+  public List<TimeToAccuracy.Milestone> timeToAccuracy() {
+    return timeToAccuracy;
+  }
+
+  /** The log key the thresholds are about, e.g. "val_accuracy". */
+  public String accuracyMetric() {
+    return accuracyMetric;
   }
 
   @Override

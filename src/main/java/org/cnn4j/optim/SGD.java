@@ -4,10 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cnn4j.dnnl.ParameterArena;
 import org.cnn4j.kernels.Kernels;
+import org.cnn4j.optim.schedules.LearningRateSchedule;
 
 /**
  * Stochastic gradient descent with optional (Nesterov) momentum, as Keras:
  * {@code v = momentum * v - lr * g; w += v}. Defaults: lr 0.01, no momentum.
+ * With {@link #weightDecay} each step first does Keras 3's decoupled
+ * {@code w -= lr * wd * w}.
+ *
+ * <pre>{@code
+ * new SGD(0.1f, 0.9f, true).weightDecay(5e-3f).excludeVectorsFromWeightDecay()
+ * }</pre>
  */
 public final class SGD extends Optimizer {
   private final float momentum;
@@ -19,24 +26,35 @@ public final class SGD extends Optimizer {
 
   public SGD(float learningRate, float momentum, boolean nesterov) {
     super(learningRate);
+    this.momentum = checkMomentum(momentum);
+    this.nesterov = nesterov;
+  }
+
+  public SGD(LearningRateSchedule schedule, float momentum, boolean nesterov) {
+    super(schedule);
+    this.momentum = checkMomentum(momentum);
+    this.nesterov = nesterov;
+  }
+
+  private static float checkMomentum(float momentum) {
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("SGD momentum must be in [0, 1), got " + momentum);
     }
-    this.momentum = momentum;
-    this.nesterov = nesterov;
+    return momentum;
   }
 
   @Override
   public void step(ParameterArena arena, long iteration) {
+    float lr = beginStep(iteration);
     Kernels.sgdStep(arena.weightsAddress(), arena.gradientsAddress(), arena.slot("momentum"), arena.floats(),
-        learningRate(), momentum, nesterov);
+        lr, momentum, nesterov, decayFactor(lr), decayRanges(arena));
   }
 
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", "sgd");
-    c.put("learning_rate", (double) learningRate());
+    c.put("learning_rate", learningRateConfig());
     c.put("momentum", (double) momentum);
     c.put("nesterov", nesterov);
     return c;

@@ -10,6 +10,7 @@ import java.util.List;
 import org.cnn4j.model.History;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.PlotOrientation;
@@ -68,6 +69,33 @@ public final class TrainingCurves {
    */
   public static void writeLoss(History h, Path png) throws IOException {
     write(h, "loss", "Model loss", "loss", png);
+  }
+
+  /**
+   * Writes "Learning rate": the "learning_rate" of each epoch (the rate of the
+   * update after it), on a logarithmic axis when every rate is positive, so that
+   * step decays by factors of 10 read as equal steps.
+   *
+   * @throws IllegalArgumentException if the history has no epochs or no learning rate
+   */
+  public static void writeLearningRate(History h, Path png) throws IOException {
+    requireEpochs(h);
+    if (!h.metrics().contains("learning_rate")) {
+      throw new IllegalArgumentException("the history has no \"learning_rate\", only " + h.metrics());
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    XYSeries rates = series("learning rate", h.get("learning_rate"));
+    data.addSeries(rates);
+    JFreeChart chart = chart("Learning rate", "learning rate", data);
+    boolean positive = rates.getItemCount() > 0 && rates.getMinY() > 0;
+    if (positive && rates.getMaxY() > rates.getMinY()) {
+      LogAxis axis = new LogAxis("learning rate");
+      axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+      axis.setSmallestValue(rates.getMinY() / 2);
+      chart.getXYPlot().setRangeAxis(axis);
+    }
+    AtomicFile.writePng(png, chart.createBufferedImage(WIDTH, HEIGHT));
   }
 
   /**

@@ -68,7 +68,9 @@ final class ProgressLogger implements Callback {
     StringBuilder s = new StringBuilder();
     for (Map.Entry<String, Double> e : logs.entrySet()) {
       if (e.getKey().endsWith("seconds")) continue;
-      s.append(String.format(Locale.ROOT, " - %s: %.4f", e.getKey(), e.getValue()));
+      // Keras's progress bar writes values up to 1e-3 in exponent form; learning rates are often that small.
+      boolean tiny = e.getKey().equals("learning_rate") && Math.abs(e.getValue()) <= 1e-3;
+      s.append(String.format(Locale.ROOT, tiny ? " - %s: %.4e" : " - %s: %.4f", e.getKey(), e.getValue()));
     }
     return s.toString();
   }

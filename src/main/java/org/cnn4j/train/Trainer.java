@@ -63,11 +63,12 @@ public final class Trainer {
     long seed = o.seed() != null ? o.seed() : model.seed();
     DataParallel dp = DataParallel.of(o.distributed()); // distributed: this rank's share of each global batch
     int globalBatch = o.batchSize() * dp.size();
+    String acc = accuracyName(model);
+    TimeToAccuracy timeToAccuracy = new TimeToAccuracy("val_" + acc);
     List<Callback> callbacks = callbacks(o, seed, dp.size(),
-        Batches.batchesPerEpoch(train.size(), globalBatch, o.dropRemainder()));
+        Batches.batchesPerEpoch(train.size(), globalBatch, o.dropRemainder()), timeToAccuracy);
     if (!dp.chief()) callbacks.removeIf(c -> !(c instanceof Determinism)); // distributed: rank 0 alone reports and saves
     TrainingRun run = new TrainingRun(model, o.initialEpoch(), o.epochs(), callbacks);
-    String acc = accuracyName(model);
     History history = new History();
     int k = model.outputUnits();
     Executor executor = model.executor();
@@ -115,6 +116,7 @@ public final class Trainer {
           int bi = b.index();
           callbacks.forEach(c -> c.onTrainBatchEnd(bi, batchLogs));
         }
+        long trained = System.nanoTime();
         logs = new LinkedHashMap<>();
         logs.put("loss", lossSum / seen);
         logs.put(acc, (double) correct / seen);
@@ -124,8 +126,14 @@ public final class Trainer {
           logs.put("val_loss", ev.loss());
           logs.put("val_" + acc, ev.accuracy());
         }
-        logs.put("seconds", (System.nanoTime() - start) / 1e9);
+        long end = System.nanoTime();
+        // Keras's optimizer.learning_rate: the rate of the next update.
+        logs.put("learning_rate", (double) model.optimizer().learningRate(model.counter().get()));
+        logs.put("seconds", (end - start) / 1e9);
+        logs.put("train_seconds", (trained - start) / 1e9);
+        logs.put("eval_seconds", (end - trained) / 1e9);
         logs.put("data_wait_seconds", waited);
+        timeToAccuracy.epochEnded(epoch, (end - start) / 1e9, logs);
         history.add(logs);
         Map<String, Double> epochLogs = logs;
         callbacks.forEach(c -> c.onEpochEnd(e, epochLogs));
@@ -138,6 +146,7 @@ public final class Trainer {
     }
     Map<String, Double> last = logs;
     callbacks.forEach(c -> c.onTrainEnd(last));
+    history.timeToAccuracy(timeToAccuracy.metric(), timeToAccuracy.milestones());
     return history;
   }
 
@@ -146,10 +155,12 @@ public final class Trainer {
    * line as in Keras; checkpoints last, so that they save every other callback's
    * state as it stands after the epoch.
    */
-  private static List<Callback> callbacks(FitOptions o, long seed, int processes, int steps) {
+  private static List<Callback> callbacks(FitOptions o, long seed, int processes, int steps,
+      TimeToAccuracy timeToAccuracy) {
     List<Callback> out = new ArrayList<>();
     if (o.verbose() > 0) out.add(new ProgressLogger(o.verbose(), o.epochs(), steps));
     if (o.deterministic()) out.add(new Determinism(seed, o.batchSize() * processes, processes));
+    out.add(timeToAccuracy);
     List<Callback> checkpoints = new ArrayList<>();
     for (Callback c : o.callbacks()) (c instanceof ModelCheckpoint ? checkpoints : out).add(c);
     out.addAll(checkpoints);

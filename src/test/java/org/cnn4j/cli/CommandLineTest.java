@@ -46,13 +46,19 @@ class CommandLineTest {
     // Not a terminal: exactly one line per epoch, no carriage returns.
     assertEquals(2, train.out().lines().filter(l -> l.startsWith("Epoch ")).count(), train.out());
     assertTrue(!train.out().contains("\r"), "no carriage-return progress in logs");
-    for (String f : List.of("history.csv", "history.json", "accuracy.png", "loss.png", "confusion-matrix.png",
-        "confusion-matrix.csv", "report.txt", "model.cnn4j", "classes.txt")) {
+    for (String f : List.of("history.csv", "history.json", "accuracy.png", "loss.png", "learning-rate.png",
+        "time-to-accuracy.csv", "confusion-matrix.png", "confusion-matrix.csv", "report.txt", "model.cnn4j",
+        "classes.txt")) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }
+    assertTrue(train.out().contains("time to accuracy: val_accuracy "), train.out());
+    assertTrue(Files.readAllLines(out.resolve("time-to-accuracy.csv")).get(0).equals("threshold,epoch,seconds,"
+        + "val_accuracy"));
+    assertTrue(Files.readString(out.resolve("history.json")).contains("\"time_to_accuracy\""));
     List<String> csv = Files.readAllLines(out.resolve("history.csv"));
     assertEquals(3, csv.size(), "header and one row per epoch");
-    assertTrue(csv.get(0).startsWith("epoch,loss,accuracy,val_loss,val_accuracy"), csv.get(0));
+    assertTrue(csv.get(0).startsWith("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds,train_seconds,"
+        + "eval_seconds,data_wait_seconds,elapsed_seconds"), csv.get(0));
     BufferedImage acc = ImageIO.read(out.resolve("accuracy.png").toFile());
     assertEquals(800, acc.getWidth());
     assertEquals(500, acc.getHeight());

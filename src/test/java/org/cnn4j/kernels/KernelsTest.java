@@ -59,7 +59,7 @@ class KernelsTest {
       ew[i] -= alpha * em[i] / ((float) Math.sqrt(ev[i]) + eps);
     }
     try (FloatPointer pw = put(w); FloatPointer pg = put(g); FloatPointer pm = put(m); FloatPointer pv = put(v)) {
-      Kernels.adamStep(at(pw), at(pg), at(pm), at(pv), N, alpha, b1, b2, eps);
+      Kernels.adamStep(at(pw), at(pg), at(pm), at(pv), N, alpha, b1, b2, eps, 0f, null);
       assertClose(ew, get(pw), "w");
       assertClose(em, get(pm), "m");
       assertClose(ev, get(pv), "v");
@@ -109,7 +109,63 @@ class KernelsTest {
       ew[i] += 0.9f * ev[i] - 0.05f * g[i];
     }
     try (FloatPointer pw = put(w); FloatPointer pg = put(g); FloatPointer pv = put(vel)) {
-      Kernels.sgdStep(at(pw), at(pg), at(pv), N, 0.05f, 0.9f, true);
+      Kernels.sgdStep(at(pw), at(pg), at(pv), N, 0.05f, 0.9f, true, 0f, null);
+      assertClose(ew, get(pw), "w");
+      assertClose(ev, get(pv), "velocity");
+    }
+  }
+
+  /**
+   * Decay ranges that start and end off cache lines, one of them across the
+   * threads' split, and gaps between them: inside, w -= w * decay first; outside, the plain update.
+   */
+  private static final long[] RANGES = {5, 1000, 1003, 20_011, 30_000, N};
+
+  private static boolean decayed(int i) {
+    for (int r = 0; r < RANGES.length; r += 2) if (i >= RANGES[r] && i < RANGES[r + 1]) return true;
+    return false;
+  }
+
+  @Test
+  void adamDecaysWeightsOnlyInsideTheGivenRanges() {
+    SplittableRandom r = new SplittableRandom(17);
+    float[] w = random(r, 1f), g = random(r, 0.1f), m = random(r, 0.01f), v = positive(r, 1e-4f);
+    float[] ew = w.clone(), em = m.clone(), ev = v.clone();
+    float alpha = 1e-3f, b1 = 0.9f, b2 = 0.999f, eps = 1e-7f, decay = 0.02f;
+    for (int i = 0; i < N; i++) {
+      em[i] = em[i] + (g[i] - em[i]) * (1 - b1);
+      ev[i] = ev[i] + (g[i] * g[i] - ev[i]) * (1 - b2);
+      if (decayed(i)) ew[i] -= ew[i] * decay;
+      ew[i] -= alpha * em[i] / ((float) Math.sqrt(ev[i]) + eps);
+    }
+    try (FloatPointer pw = put(w); FloatPointer pg = put(g); FloatPointer pm = put(m); FloatPointer pv = put(v)) {
+      Kernels.adamStep(at(pw), at(pg), at(pm), at(pv), N, alpha, b1, b2, eps, decay, RANGES);
+      assertClose(ew, get(pw), "w");
+      assertClose(em, get(pm), "m");
+      assertEquals(0f, pw.get(OFFSET + N), "the float after the range is untouched");
+    }
+    // Without decay the ranges change nothing: the same bits as no ranges at all.
+    try (FloatPointer a = put(w); FloatPointer b = put(w); FloatPointer pg = put(g);
+        FloatPointer m1 = put(m); FloatPointer m2 = put(m); FloatPointer v1 = put(v); FloatPointer v2 = put(v)) {
+      Kernels.adamStep(at(a), at(pg), at(m1), at(v1), N, alpha, b1, b2, eps, 0f, RANGES);
+      Kernels.adamStep(at(b), at(pg), at(m2), at(v2), N, alpha, b1, b2, eps, 0f, null);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(get(b), get(a));
+    }
+  }
+
+  @Test
+  void sgdDecaysWeightsOnlyInsideTheGivenRanges() {
+    SplittableRandom r = new SplittableRandom(18);
+    float[] w = random(r, 1f), g = random(r, 0.1f), vel = random(r, 0.01f);
+    float[] ew = w.clone(), ev = vel.clone();
+    float lr = 0.05f, decay = lr * 5e-3f;
+    for (int i = 0; i < N; i++) {
+      ev[i] = 0.9f * ev[i] - lr * g[i];
+      if (decayed(i)) ew[i] -= ew[i] * decay;
+      ew[i] += 0.9f * ev[i] - lr * g[i];
+    }
+    try (FloatPointer pw = put(w); FloatPointer pg = put(g); FloatPointer pv = put(vel)) {
+      Kernels.sgdStep(at(pw), at(pg), at(pv), N, lr, 0.9f, true, decay, RANGES);
       assertClose(ew, get(pw), "w");
       assertClose(ev, get(pv), "velocity");
     }
@@ -122,7 +178,7 @@ class KernelsTest {
     Arrays.fill(g, 1e-21f);
     Arrays.fill(w, 1f);
     try (FloatPointer pw = put(w); FloatPointer pg = put(g); FloatPointer pm = put(m); FloatPointer pv = put(v)) {
-      Kernels.adamStep(at(pw), at(pg), at(pm), at(pv), N, 1e-3f, 0.9f, 0.999f, 1e-7f);
+      Kernels.adamStep(at(pw), at(pg), at(pm), at(pv), N, 1e-3f, 0.9f, 0.999f, 1e-7f, 0f, null);
       float[] after = get(pv);
       for (int i = 0; i < N; i++) assertEquals(0f, after[i], "v[" + i + "]");
     }

@@ -1,7 +1,8 @@
 /**
  * Keras's training callbacks: {@link org.cnn4j.train.callbacks.ModelCheckpoint},
  * {@link org.cnn4j.train.callbacks.EarlyStopping},
- * {@link org.cnn4j.train.callbacks.ReduceLROnPlateau} and
+ * {@link org.cnn4j.train.callbacks.ReduceLROnPlateau},
+ * {@link org.cnn4j.train.callbacks.LearningRateScheduler} and
  * {@link org.cnn4j.train.callbacks.CSVLogger}.
  *
  * <p>Those with counters implement {@link org.cnn4j.train.StatefulCallback}: a
