@@ -24,6 +24,11 @@ final class ModelSpec {
     return model;
   }
 
+  /** True for a model saved by cnn4j (weights, optimizer state, seed), false for reference or a Keras JSON. */
+  static boolean isSavedModel(String spec) {
+    return !spec.equals("reference") && !spec.endsWith(".json");
+  }
+
   static Sequential load(String spec) {
     Path path = Path.of(spec);
     if (!Files.isRegularFile(path)) {

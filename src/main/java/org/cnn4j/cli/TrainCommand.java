@@ -19,6 +19,8 @@ import org.cnn4j.train.Resume;
 import org.cnn4j.train.callbacks.CSVLogger;
 import org.cnn4j.train.callbacks.ModelCheckpoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code cnn4j train}: trains a model and writes the seed's artefacts. */
@@ -28,6 +30,9 @@ import picocli.CommandLine.Option;
         "Example, with CIFAR-10's JPEGs extracted to cifar10-jpeg/{train,test}/CLASS/:",
         "  cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar", ""})
 final class TrainCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC", description = "Training data: "
       + DataSpec.HELP + " (default ${DEFAULT-VALUE}).")
   String data;
@@ -44,10 +49,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
   float lr;
 
-  @Option(names = "--validation-split", defaultValue = "0", paramLabel = "FRACTION",
+  @Option(names = "--validation-split", paramLabel = "FRACTION",
       description = "Hold out this last fraction of the training data for validation when the data has no test set "
-          + "(default: 0.2 then).")
-  double validationSplit;
+          + "(default: 0.2 then); 0 trains on all of it, with no validation.")
+  Double validationSplit;
 
   @Option(names = "--augment", description = "Random 4-pixel shifts and horizontal flips while training.")
   boolean augment;
@@ -80,10 +85,12 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (epochs < 1) throw new IllegalArgumentException("--epochs " + epochs + ": expected at least 1");
+    if (batch < 1) throw new IllegalArgumentException("--batch " + batch + ": expected at least 1");
     if (threads != null) Threads.set(threads);
-    if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
+    if (validationSplit != null && !(validationSplit >= 0 && validationSplit < 1)) {
       throw new IllegalArgumentException("--validation-split " + validationSplit(validationSplit)
-          + ": expected a fraction between 0 and 1 (exclusive)");
+          + ": expected a fraction from 0 (no validation) to 1 (exclusive)");
     }
     RunOutputs.directory(out, "--out"); // fail now, not after the last epoch
     Path checkpoint = resume == null ? null : resume.resolve("checkpoint.cnn4j");
@@ -94,15 +101,18 @@ final class TrainCommand implements Callable<Integer> {
       Dataset train = sets.train();
       Dataset validation = sets.test();
       if (saved != null) ModelSpec.check(m, train, checkpoint.toString());
-      double split = validationSplit > 0 ? validationSplit : validation == null ? 0.2 : 0;
-      if (validation != null && validationSplit > 0) {
+      double split = validationSplit != null ? validationSplit : validation == null ? 0.2 : 0;
+      if (validation != null && split > 0) {
         throw new IllegalArgumentException("--data " + data + " has a test set; --validation-split is for data "
             + "without one");
       }
       if (saved == null) { // a resumed model keeps its optimizer state, learning rate and seed
+        // A saved model (MODEL.cnn4j) has run: it keeps its seed of dropout masks (--seed still orders the
+        // data) and, unless --lr is given, the learning rate it was saved with.
+        boolean savedModel = ModelSpec.isSavedModel(model);
         if (m.loss() == null) m.compile(new Adam(lr), new SparseCategoricalCrossentropy(), "accuracy");
-        else m.optimizer().setLearningRate(lr);
-        m.seed(seed);
+        else if (!savedModel || given("--lr")) m.optimizer().setLearningRate(lr);
+        if (!savedModel) m.seed(seed);
       } else if (verbose > 0) {
         System.out.println("resuming from " + checkpoint + " after epoch " + saved.state().epoch());
       }
@@ -121,7 +131,8 @@ final class TrainCommand implements Callable<Integer> {
       History h = m.fit(train, options);
 
       RunOutputs.history(h, out);
-      Dataset evalSet = validation != null ? validation : train.split(split)[1];
+      // With no validation data (--validation-split 0) the matrix and report are of the training data.
+      Dataset evalSet = validation != null ? validation : split > 0 ? train.split(split)[1] : train;
       ConfusionMatrix cm = RunOutputs.confusion(m, evalSet, Math.max(batch, 64), out);
       m.save(out.resolve("model.cnn4j"));
       RunOutputs.classes(train.classNames(), out.resolve("classes.txt"));
@@ -131,12 +142,18 @@ final class TrainCommand implements Callable<Integer> {
           confused.append(confused.length() > 0 ? ", " : "").append(c.actualName()).append(" as ")
               .append(c.predictedName()).append(" (").append(c.count()).append(')');
         }
-        System.out.printf(Locale.ROOT, "validation accuracy %.4f; most confused: %s%n", cm.accuracy(),
+        System.out.printf(Locale.ROOT, "%s accuracy %.4f; most confused: %s%n",
+            validation != null || split > 0 ? "validation" : "training (no validation data)", cm.accuracy(),
             confused.length() > 0 ? confused : "none");
         System.out.println("wrote " + out);
       }
     }
     return 0;
+  }
+
+  /** True when the user gave {@code option}, rather than its default. */
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   /** The value as the user typed it, for -0.3 or 1.5; whole numbers without ".0". */

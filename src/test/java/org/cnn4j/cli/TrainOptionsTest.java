@@ -1,0 +1,72 @@
+package org.cnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.cnn4j.cli.Cli.Run;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** cnn4j train's options as a new user reads them in --help. */
+class TrainOptionsTest {
+  /** Issue 15, item 1: "continue training a saved model" failed with "set the seed before the model first runs". */
+  @Test
+  void continuesTrainingASavedModel(@TempDir Path dir) throws Exception {
+    Path first = dir.resolve("first");
+    Run a = Cli.run("train", "--data", "shapes:60,20", "--epochs", "1", "--verbose", "0", "--out", first.toString());
+    assertEquals(0, a.code(), a.err());
+    Path second = dir.resolve("second");
+    Run b = Cli.run("train", "--model", first.resolve("model.cnn4j").toString(), "--data", "shapes:60,20",
+        "--epochs", "1", "--verbose", "0", "--out", second.toString());
+    assertEquals(0, b.code(), b.err());
+    assertTrue(Files.isRegularFile(second.resolve("model.cnn4j")));
+  }
+
+  /** Item 2: --validation-split 0 trains on all the data, with no validation, as in Keras. */
+  @Test
+  void validationSplitZeroMeansNoValidation(@TempDir Path dir) throws Exception {
+    Path images = dir.resolve("images.idx");
+    Path labels = dir.resolve("labels.idx");
+    Idx.write(images, labels, 50, 8, 8);
+    Path out = dir.resolve("out");
+    Run r = Cli.run("train", "--data", "idx:" + images + "," + labels, "--epochs", "1", "--batch", "10",
+        "--validation-split", "0", "--verbose", "2", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String header = Files.readAllLines(out.resolve("history.csv")).get(0);
+    assertFalse(header.contains("val_"), "no validation: " + header);
+    assertEquals(50, support(out), "the report is of all 50 training images");
+
+    Path out2 = dir.resolve("out2");
+    Run d = Cli.run("train", "--data", "idx:" + images + "," + labels, "--epochs", "1", "--batch", "10",
+        "--verbose", "2", "--out", out2.toString());
+    assertEquals(0, d.code(), d.err());
+    assertTrue(Files.readAllLines(out2.resolve("history.csv")).get(0).contains("val_loss"),
+        "without the option, 0.2 is held out");
+    assertEquals(10, support(out2), "the report is of the 10 held-out images");
+  }
+
+  /** The images counted in confusion-matrix.csv. */
+  static long support(Path out) throws java.io.IOException {
+    return Files.readAllLines(out.resolve("confusion-matrix.csv")).stream().skip(1)
+        .flatMap(row -> java.util.Arrays.stream(row.split(",")).skip(1)).mapToLong(Long::parseLong).sum();
+  }
+
+  /** Item 8: --epochs 0 used to save an untrained model and a history.csv with the header "epoch,". */
+  @Test
+  void epochsAndBatchMustBePositive(@TempDir Path dir) throws Exception {
+    for (List<String> bad : List.of(List.of("--epochs", "0"), List.of("--epochs", "-2"), List.of("--batch", "0"))) {
+      Path out = dir.resolve("out");
+      String[] args = java.util.stream.Stream.concat(
+          java.util.stream.Stream.of("train", "--data", "shapes:40,10", "--verbose", "0", "--out", out.toString()),
+          bad.stream()).toArray(String[]::new);
+      Run r = Cli.run(args);
+      assertEquals(1, r.code(), bad + ": " + r.out());
+      assertTrue(r.err().contains(bad.get(0) + " " + bad.get(1) + ": expected at least 1"), r.err());
+      assertFalse(Files.exists(out), "nothing written for " + bad);
+    }
+  }
+}
