@@ -10,7 +10,6 @@ import org.cnn4j.data.TrainTest;
 import org.cnn4j.io.LoadedModel;
 import org.cnn4j.Threads;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
-import org.cnn4j.model.History;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.plot.ConfusionMatrix;
@@ -122,15 +121,17 @@ final class TrainCommand implements Callable<Integer> {
           .preprocessing(pre);
       if (reportMemory) options.callbacks(new MemoryReport(System.out));
       options.deterministic(deterministic);
+      RunHistory runHistory = new RunHistory();
+      options.callbacks(runHistory);
       if (checkpoint != null) {
         options.callbacks(new CSVLogger(resume.resolve("log.csv"), true), new ModelCheckpoint(checkpoint));
       }
       if (saved != null) options.resumeFrom(saved.state());
       if (validation != null) options.validationData(validation);
       if (split > 0) options.validationSplit(split);
-      History h = m.fit(train, options);
+      m.fit(train, options);
 
-      RunOutputs.history(h, out);
+      RunOutputs.history(runHistory.history(), out); // every epoch of the run, resumed ones included
       // With no validation data (--validation-split 0) the matrix and report are of the training data.
       Dataset evalSet = validation != null ? validation : split > 0 ? train.split(split)[1] : train;
       ConfusionMatrix cm = RunOutputs.confusion(m, evalSet, Math.max(batch, 64), out);

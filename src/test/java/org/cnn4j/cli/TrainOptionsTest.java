@@ -69,4 +69,25 @@ class TrainOptionsTest {
       assertFalse(Files.exists(out), "nothing written for " + bad);
     }
   }
+
+  /** Item 3: after --resume, history.csv/json and the plots hold the whole run with its real epoch numbers. */
+  @Test
+  void aResumedRunsHistoryHoldsEveryEpoch(@TempDir Path dir) throws Exception {
+    Path ckpt = dir.resolve("ckpt");
+    Run a = Cli.run("train", "--data", "shapes:60,20", "--epochs", "2", "--verbose", "0", "--resume",
+        ckpt.toString(), "--out", dir.resolve("a").toString());
+    assertEquals(0, a.code(), a.err());
+    Path out = dir.resolve("b");
+    Run b = Cli.run("train", "--data", "shapes:60,20", "--epochs", "3", "--verbose", "0", "--resume",
+        ckpt.toString(), "--out", out.toString());
+    assertEquals(0, b.code(), b.err());
+    List<String> csv = Files.readAllLines(out.resolve("history.csv"));
+    assertEquals(4, csv.size(), String.join("\n", csv));
+    List<String> firstRun = Files.readAllLines(dir.resolve("a").resolve("history.csv"));
+    assertEquals(firstRun.get(1), csv.get(1), "epoch 1 as the first process trained it");
+    assertEquals(firstRun.get(2), csv.get(2));
+    assertTrue(csv.get(3).startsWith("3,"), csv.get(3));
+    String json = Files.readString(out.resolve("history.json"));
+    assertTrue(json.contains("\"epoch\" : 3") && json.contains("\"epoch\" : 1"), json);
+  }
 }
