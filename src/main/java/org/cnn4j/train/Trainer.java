@@ -93,7 +93,9 @@ public final class Trainer {
           model.optimizer().step(model.arena(), model.counter().get());
           lossSum += batchLoss;
           seen += b.count();
-          Map<String, Double> batchLogs = Map.of("loss", lossSum / seen, acc, (double) correct / seen);
+          Map<String, Double> batchLogs = new LinkedHashMap<>(); // ordered: the progress bar shows them so
+          batchLogs.put("loss", lossSum / seen);
+          batchLogs.put(acc, (double) correct / seen);
           int bi = b.index();
           callbacks.forEach(c -> c.onTrainBatchEnd(bi, batchLogs));
         }
