@@ -46,6 +46,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> counts = threads == null ? List.of(Threads.get()) : threads;
     for (int t : counts) {
       if (t < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + t);
+      ThreadsOption.warnIfOversubscribed(t);
     }
     for (int batch : batches) {
       if (batch < 1) throw new IllegalArgumentException("--batch sizes must be positive, got " + batch);

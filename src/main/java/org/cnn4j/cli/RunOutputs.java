@@ -3,7 +3,6 @@ package org.cnn4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,21 +80,6 @@ final class RunOutputs {
   /** classes.txt beside a saved model, so that predict can name classes. */
   static void classes(List<String> names, Path file) throws IOException {
     write(file, String.join("\n", names) + "\n");
-  }
-
-  static List<String> readClasses(Path modelFile, int classes) {
-    Path file = modelFile.resolveSibling("classes.txt");
-    try {
-      if (Files.isRegularFile(file) && Files.size(file) < (1 << 20)) {
-        List<String> names = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (names.size() == classes) return names;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < classes; i++) names.add(Integer.toString(i));
-    return names;
   }
 
   /** Writes whole or not at all: a temporary file in the same folder, then an atomic rename. */

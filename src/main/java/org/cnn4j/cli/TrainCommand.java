@@ -8,7 +8,7 @@ import org.cnn4j.data.Dataset;
 import org.cnn4j.data.Preprocessing;
 import org.cnn4j.data.TrainTest;
 import org.cnn4j.io.LoadedModel;
-import org.cnn4j.Threads;
+import org.cnn4j.data.ImageFolderReader.ColorMode;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.optim.Adam;
@@ -59,7 +59,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of data order, weights and dropout (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", description = "Threads for oneDNN and cnn4j's kernels (default: all cores).")
+  @Option(names = "--image-size", paramLabel = "WxH", description = ImageSize.HELP
+      + " Without it, the images of a folder must all have one size.")
+  String imageSize;
+
+  @Option(names = "--skip-damaged-images", description = "Leave out image files that cannot be decoded (counted "
+      + "in a warning) instead of stopping.")
+  boolean skipDamaged;
+
+  @Option(names = "--threads", description = ThreadsOption.HELP)
   Integer threads;
 
   @Option(names = "--verbose", defaultValue = "1", description = "0 silent, 1 progress bar on a terminal, 2 one line per epoch.")
@@ -86,7 +94,12 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (epochs < 1) throw new IllegalArgumentException("--epochs " + epochs + ": expected at least 1");
     if (batch < 1) throw new IllegalArgumentException("--batch " + batch + ": expected at least 1");
-    if (threads != null) Threads.set(threads);
+    ImageSize size = ImageSize.parse(imageSize);
+    if (size != null && !DataSpec.isFolder(data)) {
+      throw new IllegalArgumentException("--image-size is for image folders (--data folder:DIR); the images of --data "
+          + data + " have a fixed size");
+    }
+    ThreadsOption.apply(threads);
     if (validationSplit != null && !(validationSplit >= 0 && validationSplit < 1)) {
       throw new IllegalArgumentException("--validation-split " + validationSplit(validationSplit)
           + ": expected a fraction from 0 (no validation) to 1 (exclusive)");
@@ -95,10 +108,17 @@ final class TrainCommand implements Callable<Integer> {
     Path checkpoint = resume == null ? null : resume.resolve("checkpoint.cnn4j");
     if (resume != null) RunOutputs.directory(resume, "--resume");
     LoadedModel saved = checkpoint == null ? null : Resume.latest(checkpoint);
-    try (TrainTest sets = DataSpec.load(data, seed);
+    DataSpec.Reading reading = new DataSpec.Reading(seed, size == null ? 0 : size.height(),
+        size == null ? 0 : size.width(), ColorMode.RGB, skipDamaged);
+    try (TrainTest sets = DataSpec.load(data, reading);
         Sequential m = saved != null ? saved.model() : ModelSpec.create(model, sets.train())) {
       Dataset train = sets.train();
       Dataset validation = sets.test();
+      if (train.numClasses() < 2) {
+        throw new IllegalArgumentException("the data has one class (" + String.join("", train.classNames())
+            + "): a classifier needs at least two, since one output is always right; for a folder, put each "
+            + "class's images in a subfolder of its own");
+      }
       if (saved != null) ModelSpec.check(m, train, checkpoint.toString());
       double split = validationSplit != null ? validationSplit : validation == null ? 0.2 : 0;
       if (validation != null && split > 0) {
@@ -115,6 +135,11 @@ final class TrainCommand implements Callable<Integer> {
       } else if (verbose > 0) {
         System.out.println("resuming from " + checkpoint + " after epoch " + saved.state().epoch());
       }
+      if (m.classNames() != null && !m.classNames().equals(train.classNames())) {
+        Warnings.warn("the data's classes " + train.classNames() + " differ from the model's " + m.classNames()
+            + "; the model goes on with the data's names");
+      }
+      m.classNames(train.classNames()); // saved in checkpoints and model.cnn4j, for evaluate and predict
       if (verbose > 0) System.out.print(m.summary());
       Preprocessing pre = augment ? Preprocessing.scaled().withAugmentation(4, true) : Preprocessing.scaled();
       FitOptions options = new FitOptions().batchSize(batch).epochs(epochs).verbose(verbose).seed(seed)

@@ -90,4 +90,89 @@ class TrainOptionsTest {
     String json = Files.readString(out.resolve("history.json"));
     assertTrue(json.contains("\"epoch\" : 3") && json.contains("\"epoch\" : 1"), json);
   }
+
+  /** Item 11: mixed sizes name the option that resizes them; --image-size WIDTHxHEIGHT trains at that size. */
+  @Test
+  void imageSizeOption(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    for (int c = 0; c < 2; c++) {
+      for (int i = 0; i < 6; i++) {
+        EvaluatePredictTest.png(data.resolve("c" + c).resolve(i + ".png"), i == 5 ? 24 : 20, 16,
+            java.awt.image.BufferedImage.TYPE_INT_RGB);
+      }
+    }
+    Run mixed = Cli.run("train", "--data", "folder:" + data, "--epochs", "1", "--verbose", "0", "--out",
+        dir.resolve("a").toString());
+    assertEquals(1, mixed.code());
+    assertTrue(mixed.err().contains("5.png is 24x16 (width x height)") && mixed.err().contains("--image-size"),
+        mixed.err());
+    Run sized = Cli.run("train", "--data", "folder:" + data, "--image-size", "12x8", "--epochs", "1",
+        "--batch", "4", "--verbose", "0", "--out", dir.resolve("b").toString());
+    assertEquals(0, sized.code(), sized.err());
+    Run summary = Cli.run("summary", "--model", dir.resolve("b").resolve("model.cnn4j").toString());
+    assertTrue(summary.out().contains("(None, 8, 12, 32)"), summary.out());
+    Run bad = Cli.run("train", "--data", "folder:" + data, "--image-size", "12", "--out", dir.resolve("c").toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("--image-size 12: expected WIDTHxHEIGHT"), bad.err());
+  }
+
+  /** Item 7: train names a damaged image, or with --skip-damaged-images leaves it out and says so. */
+  @Test
+  void damagedImagesInTraining(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    for (int c = 0; c < 2; c++) {
+      for (int i = 0; i < 5; i++) {
+        Path f = data.resolve("c" + c).resolve(i + ".jpg");
+        Files.createDirectories(f.getParent());
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32,
+            java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 32; y++) for (int x = 0; x < 32; x++) img.setRGB(x, y, x * y * 999);
+        javax.imageio.ImageIO.write(img, "jpg", f.toFile());
+      }
+    }
+    Path cut = data.resolve("c1").resolve("2.jpg");
+    byte[] whole = Files.readAllBytes(cut);
+    Files.write(cut, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+    Run r = Cli.run("train", "--data", "folder:" + data, "--epochs", "1", "--verbose", "0", "--out",
+        dir.resolve("a").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("2.jpg is damaged") && r.err().contains("--skip-damaged-images"), r.err());
+    Run skip = Cli.run("train", "--data", "folder:" + data, "--epochs", "1", "--batch", "3", "--verbose", "0",
+        "--validation-split", "0", "--skip-damaged-images", "--out", dir.resolve("b").toString());
+    assertEquals(0, skip.code(), skip.err());
+    assertTrue(skip.err().contains("skipped 1 of 10 images"), skip.err());
+    assertEquals(9, support(dir.resolve("b")));
+  }
+
+  /** Item 12: a one-class folder trained a Dense(1) softmax to loss 0 without a word. */
+  @Test
+  void oneClassIsRefused(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    for (int i = 0; i < 4; i++) {
+      EvaluatePredictTest.png(data.resolve("cats").resolve(i + ".png"), 8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    }
+    Run r = Cli.run("train", "--data", "folder:" + data, "--epochs", "1", "--verbose", "0", "--out",
+        dir.resolve("out").toString());
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.err().contains("the data has one class (cats)") && r.err().contains("at least two"), r.err());
+  }
+
+  /** Item 12: more threads than cores ran 15 times slower, without a warning. */
+  @Test
+  void moreThreadsThanCoresAreWarnedOf(@TempDir Path dir) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int before = org.cnn4j.Threads.get();
+    try {
+      Run r = Cli.run("train", "--data", "shapes:20,10", "--epochs", "1", "--verbose", "0", "--threads",
+          Integer.toString(cores + 1), "--out", dir.resolve("out").toString());
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.err().contains("warning: --threads " + (cores + 1) + " is more than the " + cores
+          + " cores"), r.err());
+      Run ok = Cli.run("train", "--data", "shapes:20,10", "--epochs", "1", "--verbose", "0", "--threads",
+          "1", "--out", dir.resolve("out1").toString());
+      assertFalse(ok.err().contains("warning"), ok.err());
+    } finally {
+      org.cnn4j.Threads.set(before);
+    }
+  }
 }
