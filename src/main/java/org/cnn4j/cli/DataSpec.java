@@ -8,6 +8,7 @@ import org.cnn4j.data.Cifar10Reader;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.DatasetException;
 import org.cnn4j.data.IdxReader;
+import org.cnn4j.data.ImageArchiveReader;
 import org.cnn4j.data.ImageFolderReader;
 import org.cnn4j.data.ImageFolderReader.ColorMode;
 import org.cnn4j.data.SyntheticShapes;
@@ -22,12 +23,12 @@ import org.cnn4j.data.TrainTest;
  *   cifar100:DIR|FILE.tar.gz     CIFAR-100 binary, fine labels
  *   idx:DIR                      MNIST-style IDX files with their standard names (raw or .gz)
  *   idx:IMAGES,LABELS            one IDX pair (validation from --validation-split)
- *   folder:DIR                   one subfolder per class, or DIR/train and DIR/test
+ *   folder:DIR|FILE.tar.gz       one subfolder per class, or DIR/train and DIR/test; or their archive
  * </pre>
  */
 final class DataSpec {
   static final String HELP = "shapes[:TRAIN,TEST] | cifar10:DIR|FILE.tar.gz | cifar100:DIR|FILE.tar.gz | "
-      + "idx:DIR | idx:IMAGES,LABELS | folder:DIR";
+      + "idx:DIR | idx:IMAGES,LABELS | folder:DIR|FILE.tar.gz";
 
   /**
    * How to read the data: the seed (of the generated shapes and of the order of data without a
@@ -68,6 +69,12 @@ final class DataSpec {
       case "idx" -> arg.contains(",") ? idx(arg, spec, r.seed()).train() : IdxReader.readMnistTest(existing(arg, spec));
       case "folder" -> {
         Path dir = existing(arg, spec);
+        if (Files.isRegularFile(dir)) {
+          TrainTest t = archive(dir, r);
+          if (t.test() == null) yield t.train();
+          t.train().close();
+          yield t.test();
+        }
         yield isTrainTest(dir) ? readFolder(dir.resolve("test"), r) : readFolder(dir, r);
       }
       default -> throw new IllegalArgumentException("unknown --data '" + spec + "': expected " + HELP);
@@ -131,6 +138,10 @@ final class DataSpec {
   }
 
   private static TrainTest folder(Path dir, Reading r) {
+    if (Files.isRegularFile(dir)) {
+      TrainTest t = archive(dir, r);
+      return t.test() != null ? t : new TrainTest(shuffled(t.train(), r.seed()), null);
+    }
     if (isTrainTest(dir)) {
       Dataset train = readFolder(dir.resolve("train"), r);
       try {
@@ -147,6 +158,11 @@ final class DataSpec {
       }
     }
     return new TrainTest(shuffled(readFolder(dir, r), r.seed()), null);
+  }
+
+  /** An image-folder tree in a .tar or .tar.gz file, read without extracting it. */
+  private static TrainTest archive(Path file, Reading r) {
+    return ImageArchiveReader.read(file, r.color(), r.height(), r.width(), r.skipDamaged());
   }
 
   private static boolean isTrainTest(Path dir) {

@@ -100,6 +100,25 @@ public final class ImageFolderReader {
       files.addAll(images);
       labels.addAll(Collections.nCopies(images.size(), label));
     }
+    List<String> names = files.stream().map(Path::toString).toList();
+    Dataset dataset = decode(root.toString(), names, (decoder, i) -> decoder.decode(files.get(i)), labels,
+        classNames, colorMode, targetHeight, targetWidth, skipDamaged);
+    log.debug("Read {} images of {} classes from {} in {} ms", files.size(), classNames.size(), root,
+        (System.nanoTime() - start) / 1_000_000);
+    return dataset;
+  }
+
+  /** How the i-th image of a read is decoded: from a file, or from bytes held in memory. */
+  interface ImageSource {
+    ImageDecoder.Pixels decode(ImageDecoder decoder, int index);
+  }
+
+  /**
+   * Decodes images named {@code names} (in messages) into a new dataset, in parallel; see
+   * {@link #read(Path, ColorMode, int, int, boolean)} for sizes and skipping.
+   */
+  static Dataset decode(String where, List<String> names, ImageSource source, List<Integer> labels,
+      List<String> classNames, ColorMode colorMode, int targetHeight, int targetWidth, boolean skipDamaged) {
     int channels = colorMode == ColorMode.RGB ? 3 : 1;
     Set<Integer> skipped = ConcurrentHashMap.newKeySet();
     ImageDecoder.Pixels first = null; // its size is the size of all when not resizing
@@ -107,9 +126,9 @@ public final class ImageFolderReader {
     try (ImageDecoder decoder = new ImageDecoder(channels)) {
       while (first == null) {
         try {
-          first = decoder.decode(files.get(firstIndex));
+          first = source.decode(decoder, firstIndex);
         } catch (DatasetException e) {
-          if (!skipDamaged || firstIndex == files.size() - 1) {
+          if (!skipDamaged || firstIndex == names.size() - 1) {
             throw e;
           }
           skip(skipped, firstIndex++, e);
@@ -118,22 +137,20 @@ public final class ImageFolderReader {
     }
     int height = targetHeight > 0 ? targetHeight : first.height();
     int width = targetWidth > 0 ? targetWidth : first.width();
-    Dataset dataset = Dataset.allocate(files.size(), height, width, channels, classNames, false);
+    Dataset dataset = Dataset.allocate(names.size(), height, width, channels, classNames, false);
     try {
-      for (int i = 0; i < files.size(); i++) {
+      for (int i = 0; i < names.size(); i++) {
         dataset.setLabel(i, labels.get(i));
       }
-      decodeAll(files, dataset, firstIndex, first, targetHeight > 0, skipDamaged ? skipped : null);
+      decodeAll(names, source, dataset, firstIndex, first, targetHeight > 0, skipDamaged ? skipped : null);
     } catch (RuntimeException e) {
       dataset.close();
       throw e;
     }
     if (!skipped.isEmpty()) {
-      log.warn("{}: skipped {} of {} images that could not be decoded", root, skipped.size(), files.size());
+      log.warn("{}: skipped {} of {} images that could not be decoded", where, skipped.size(), names.size());
       dataset = without(dataset, skipped);
     }
-    log.debug("Read {} images of {} classes from {} in {} ms", files.size(), classNames.size(), root,
-        (System.nanoTime() - start) / 1_000_000);
     return dataset;
   }
 
@@ -209,8 +226,8 @@ public final class ImageFolderReader {
    * Decodes every image into the dataset in parallel; each result goes to its own index. With
    * {@code skipped} non-null, images that fail to decode are added to it instead of failing.
    */
-  private static void decodeAll(List<Path> files, Dataset dataset, int firstIndex, ImageDecoder.Pixels first,
-      boolean resize, Set<Integer> skipped) {
+  private static void decodeAll(List<String> files, ImageSource source, Dataset dataset, int firstIndex,
+      ImageDecoder.Pixels first, boolean resize, Set<Integer> skipped) {
     AtomicBoolean failed = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
         decoderThreads());
@@ -227,7 +244,7 @@ public final class ImageFolderReader {
               }
               ImageDecoder.Pixels pixels;
               try {
-                pixels = i == firstIndex ? first : decoder.decode(files.get(i));
+                pixels = i == firstIndex ? first : source.decode(decoder, i);
               } catch (DatasetException e) {
                 if (skipped == null) {
                   throw e;
@@ -258,7 +275,7 @@ public final class ImageFolderReader {
       throw new DatasetException("decoding images failed: " + cause, cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DatasetException("interrupted while decoding images of " + files.get(0).getParent(), e);
+      throw new DatasetException("interrupted while decoding images such as " + files.get(0), e);
     } finally {
       // On failure the caller closes the dataset: every task must have stopped writing first.
       failed.set(true);
@@ -268,7 +285,7 @@ public final class ImageFolderReader {
   }
 
   /** The pixels at the dataset's size: resized, or checked to match the first image. */
-  private static byte[] fit(ImageDecoder.Pixels pixels, Path file, Dataset dataset, Path firstFile,
+  private static byte[] fit(ImageDecoder.Pixels pixels, String file, Dataset dataset, String firstFile,
       ImageDecoder.Pixels first, boolean resize) {
     if (resize) {
       return ImageDecoder.resize(pixels.hwc(), pixels.height(), pixels.width(), dataset.channels(),
@@ -316,8 +333,13 @@ public final class ImageFolderReader {
   }
 
   private static boolean isImageFile(Path path) {
-    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-    return EXTENSIONS.stream().anyMatch(name::endsWith) && Files.isRegularFile(path);
+    return isImageName(path.getFileName().toString()) && Files.isRegularFile(path);
+  }
+
+  /** True for a name ending in an image extension (.jpg, .jpeg, .png, .bmp, .gif, any case). */
+  static boolean isImageName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return EXTENSIONS.stream().anyMatch(lower::endsWith);
   }
 
   private static ThreadFactory decoderThreads() {

@@ -175,4 +175,30 @@ class TrainOptionsTest {
       org.cnn4j.Threads.set(before);
     }
   }
+
+  /** Item 10: folder: takes an image-folder archive as it is downloaded. */
+  @Test
+  void trainsOnAnImageFolderArchive(@TempDir Path dir) throws Exception {
+    Path tree = dir.resolve("tree");
+    for (String split : List.of("train", "test")) {
+      for (int c = 0; c < 2; c++) {
+        for (int i = 0; i < 4; i++) {
+          EvaluatePredictTest.png(tree.resolve("set").resolve(split).resolve("c" + c).resolve(i + ".png"), 8, 8,
+              java.awt.image.BufferedImage.TYPE_INT_RGB);
+        }
+      }
+    }
+    Path archive = dir.resolve("set.tar.gz");
+    Process tar = new ProcessBuilder("tar", "czf", archive.toString(), "-C", tree.toString(), "set")
+        .redirectErrorStream(true).start();
+    assertEquals(0, tar.waitFor(), new String(tar.getInputStream().readAllBytes()));
+    Path out = dir.resolve("out");
+    Run r = Cli.run("train", "--data", "folder:" + archive, "--epochs", "1", "--batch", "4", "--verbose", "0",
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(8, support(out), "the 8 test images");
+    Run cifar = Cli.run("train", "--data", "cifar10:" + archive, "--epochs", "1", "--out", dir.resolve("o2").toString());
+    assertEquals(1, cifar.code());
+    assertTrue(cifar.err().contains("--data folder:" + archive), cifar.err());
+  }
 }
