@@ -18,11 +18,11 @@ import picocli.CommandLine.Option;
 /** {@code cnn4j bench}: training and inference throughput, and where a step's time goes. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Benchmark training and inference of a model on synthetic data (fixed seed), warm-up excluded.",
-        "Prints the FP32 peak measured at this thread count, one JSON line per measurement, then per batch",
-        "size one line per primitive (time per step, GFLOP/s, oneDNN implementation, problem in benchdnn",
-        "notation) and the split of the step's time.",
+        "Prints the FP32 peak measured at this thread count, one JSON line per measurement, then per batch "
+            + "size one line per primitive (time per step, GFLOP/s, oneDNN implementation, problem in benchdnn "
+            + "notation) and the split of the step's time.",
         "Example: cnn4j bench --batch 10,64,256 --seconds 5 --threads 2,1",
-        "Run it on an idle machine: other busy processes stall oneDNN's threads."})
+        "Run it on an idle machine: other busy processes stall oneDNN's threads.", ""})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch", split = ",", defaultValue = "10,64,256", description = "Batch sizes (default ${DEFAULT-VALUE}).")
   List<Integer> batches;
@@ -30,11 +30,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "5", description = "Timed seconds per measurement (default ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--threads", split = ",", description = {"Threads for oneDNN and cnn4j's kernels (default: all cores);",
-      "several (--threads 2,1) are measured one after the other for each batch size, with their ratio."})
+  @Option(names = "--threads", split = ",", description = "Threads for oneDNN and cnn4j's kernels (default: all "
+      + "cores); several (--threads 2,1) are measured one after the other for each batch size, with their ratio.")
   List<Integer> threads;
 
-  @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP + ".")
+  @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP
+      + " (default ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",

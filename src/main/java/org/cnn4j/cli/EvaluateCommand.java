@@ -42,7 +42,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--threads", description = ThreadsOption.HELP)
   Integer threads;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Also write confusion-matrix.png/csv and report.txt here.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Also write confusion-matrix.png/csv and report.txt "
+      + "here. A folder that holds such files (of a training run, say) is kept: they then go to DIR-2 (or -3, ...).")
   Path out;
 
   @Override
@@ -50,7 +51,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (batch < 1) throw new IllegalArgumentException("--batch " + batch + ": expected at least 1");
     ImageSize size = ImageSize.parse(imageSize);
     ThreadsOption.apply(threads);
-    if (out != null) RunOutputs.directory(out, "--out");
+    Path outDir = out == null ? null : RunOutputs.versioned(out, "--out", RunOutputs.EVALUATE_FILES);
     try (Sequential m = ModelSpec.loadSaved(model)) {
       int h = size != null ? size.height() : m.inputShape().get(0);
       int w = size != null ? size.width() : m.inputShape().get(1);
@@ -62,10 +63,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluation ev = m.evaluate(set, batch);
         System.out.printf(Locale.ROOT, "%d samples - loss: %.4f - accuracy: %.4f%n", ev.samples(), ev.loss(),
             ev.accuracy());
-        if (out != null) {
-          ConfusionMatrix cm = RunOutputs.confusion(m, set, batch, out);
+        if (outDir != null) {
+          ConfusionMatrix cm = RunOutputs.confusion(m, set, batch, outDir);
           System.out.print(cm.report().toText());
-          System.out.println("wrote " + out);
+          System.out.println("wrote " + outDir);
         }
       }
     }

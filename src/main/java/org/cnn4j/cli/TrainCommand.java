@@ -1,6 +1,10 @@
 package org.cnn4j.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnn4j.bench.MemoryReport;
@@ -16,7 +20,9 @@ import org.cnn4j.plot.ConfusionMatrix;
 import org.cnn4j.train.FitOptions;
 import org.cnn4j.train.Resume;
 import org.cnn4j.train.callbacks.CSVLogger;
+import org.cnn4j.train.callbacks.EarlyStopping;
 import org.cnn4j.train.callbacks.ModelCheckpoint;
+import org.cnn4j.train.callbacks.ReduceLROnPlateau;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -26,9 +32,15 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train a CNN; write its history, curves, confusion matrix, report and model to --out.",
         "With no options it trains the reference CNN on the embedded shapes dataset (no download).",
-        "Example, with CIFAR-10's JPEGs extracted to cifar10-jpeg/{train,test}/CLASS/:",
-        "  cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar", ""})
+        "Ctrl-C stops at the end of the current batch and says where the last finished epoch is saved.",
+        "Examples, with CIFAR-10's JPEGs in cifar10-jpeg/{train,test}/CLASS/ or in their archive:",
+        "  cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar",
+        "  cnn4j train --data folder:cifar10-jpeg.tar.gz --epochs 30 --early-stopping 3 --reduce-lr 2",
+        "  cnn4j train --model runs/cifar/model.cnn4j --data folder:cifar10-jpeg --epochs 2   (train on)", ""})
 final class TrainCommand implements Callable<Integer> {
+  /** The subfolder of --out that holds the last finished epoch while training runs. */
+  static final String BACKUP = "backup";
+
   @Spec
   CommandSpec spec;
 
@@ -36,7 +48,8 @@ final class TrainCommand implements Callable<Integer> {
       + DataSpec.HELP + " (default ${DEFAULT-VALUE}).")
   String data;
 
-  @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP + ".")
+  @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP
+      + " (default ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training data (default ${DEFAULT-VALUE}).")
@@ -70,12 +83,13 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", description = ThreadsOption.HELP)
   Integer threads;
 
-  @Option(names = "--verbose", defaultValue = "1", description = "0 silent, 1 progress bar on a terminal, 2 one line per epoch.")
+  @Option(names = "--verbose", defaultValue = "1", description = "0 silent, 1 a progress bar on a terminal (one "
+      + "line per epoch elsewhere), 2 one line per epoch (default ${DEFAULT-VALUE}).")
   int verbose;
 
-  @Option(names = "--resume", paramLabel = "DIR", description = {"Checkpoint every epoch into DIR "
+  @Option(names = "--resume", paramLabel = "DIR", description = "Checkpoint every epoch into DIR "
       + "(checkpoint.cnn4j, log.csv) and, if DIR already holds a checkpoint, continue from it: the same command "
-      + "again after a crash or kill picks up where the last finished epoch left off."})
+      + "again after a crash or kill picks up where the last finished epoch left off.")
   Path resume;
 
   @Option(names = "--deterministic", description = "Refuse anything that would make the run differ bitwise from "
@@ -86,14 +100,37 @@ final class TrainCommand implements Callable<Integer> {
   boolean reportMemory;
 
   @Option(names = "--out", defaultValue = "runs/train", paramLabel = "DIR",
-      description = "Where to write history.csv/json, accuracy.png, loss.png, confusion-matrix.png/csv, report.txt, "
-          + "model.cnn4j (default ${DEFAULT-VALUE}).")
+      description = "Where to write history.csv/json, accuracy.png, loss.png, confusion-matrix.png/csv, report.txt "
+          + "and model.cnn4j (default ${DEFAULT-VALUE}). A folder that holds an earlier run is kept: the run then "
+          + "writes to DIR-2 (or -3, ...) and says so. Without --resume, each finished epoch is saved in DIR/"
+          + BACKUP + "/ until the run ends, so that after Ctrl-C or a crash --resume DIR/" + BACKUP + " goes on.")
   Path out;
+
+  @Option(names = "--early-stopping", paramLabel = "PATIENCE", description = "Stop when val_loss (loss without "
+      + "validation data) has not improved for PATIENCE epochs, and keep the best epoch's weights.")
+  Integer earlyStopping;
+
+  @Option(names = "--reduce-lr", paramLabel = "PATIENCE", description = "Multiply the learning rate by "
+      + "--reduce-lr-factor when val_loss (loss without validation data) has not improved for PATIENCE epochs.")
+  Integer reduceLr;
+
+  @Option(names = "--reduce-lr-factor", defaultValue = "0.5", paramLabel = "FACTOR",
+      description = "See --reduce-lr (default ${DEFAULT-VALUE}).")
+  double reduceLrFactor;
 
   @Override
   public Integer call() throws Exception {
     if (epochs < 1) throw new IllegalArgumentException("--epochs " + epochs + ": expected at least 1");
     if (batch < 1) throw new IllegalArgumentException("--batch " + batch + ": expected at least 1");
+    if (earlyStopping != null && earlyStopping < 1) {
+      throw new IllegalArgumentException("--early-stopping " + earlyStopping + ": expected at least 1 epoch");
+    }
+    if (reduceLr != null && reduceLr < 1) {
+      throw new IllegalArgumentException("--reduce-lr " + reduceLr + ": expected at least 1 epoch");
+    }
+    if (!(reduceLrFactor > 0 && reduceLrFactor < 1)) {
+      throw new IllegalArgumentException("--reduce-lr-factor " + reduceLrFactor + ": expected a factor between 0 and 1");
+    }
     ImageSize size = ImageSize.parse(imageSize);
     if (size != null && !DataSpec.isFolder(data)) {
       throw new IllegalArgumentException("--image-size is for image folders (--data folder:DIR); the images of --data "
@@ -104,10 +141,20 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--validation-split " + validationSplit(validationSplit)
           + ": expected a fraction from 0 (no validation) to 1 (exclusive)");
     }
-    RunOutputs.directory(out, "--out"); // fail now, not after the last epoch
-    Path checkpoint = resume == null ? null : resume.resolve("checkpoint.cnn4j");
     if (resume != null) RunOutputs.directory(resume, "--resume");
-    LoadedModel saved = checkpoint == null ? null : Resume.latest(checkpoint);
+    // A folder holding an earlier run is kept: this run then writes to DIR-2 (or -3, ...). Nothing is created
+    // before the first epoch ends, so a run that fails early leaves no empty folder.
+    boolean resumesBackup = resume != null
+        && resume.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize().resolve(BACKUP));
+    List<String> earlier = new ArrayList<>(RunOutputs.TRAIN_FILES);
+    if (!resumesBackup) earlier.add(BACKUP + "/checkpoint.cnn4j"); // an interrupted run's state is kept too
+    Path outDir = resumesBackup ? out : RunOutputs.versioned(out, "--out", earlier);
+    if (resumesBackup) RunOutputs.versioned(out, "--out", List.of()); // checks only
+    boolean outExisted = Files.exists(outDir);
+    // Every epoch is checkpointed, as Keras's BackupAndRestore: into --resume, else into --out's backup/.
+    Path checkpointDir = resume != null ? resume : outDir.resolve(BACKUP);
+    Path checkpoint = checkpointDir.resolve("checkpoint.cnn4j");
+    LoadedModel saved = resume == null ? null : Resume.latest(checkpoint);
     DataSpec.Reading reading = new DataSpec.Reading(seed, size == null ? 0 : size.height(),
         size == null ? 0 : size.width(), ColorMode.RGB, skipDamaged);
     try (TrainTest sets = DataSpec.load(data, reading);
@@ -125,6 +172,7 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--data " + data + " has a test set; --validation-split is for data "
             + "without one");
       }
+      boolean validated = validation != null || split > 0;
       if (saved == null) { // a resumed model keeps its optimizer state, learning rate and seed
         // A saved model (MODEL.cnn4j) has run: it keeps its seed of dropout masks (--seed still orders the
         // data) and, unless --lr is given, the learning rate it was saved with.
@@ -148,20 +196,38 @@ final class TrainCommand implements Callable<Integer> {
       options.deterministic(deterministic);
       RunHistory runHistory = new RunHistory();
       options.callbacks(runHistory);
-      if (checkpoint != null) {
-        options.callbacks(new CSVLogger(resume.resolve("log.csv"), true), new ModelCheckpoint(checkpoint));
+      String monitor = validated ? "val_loss" : "loss";
+      if (reduceLr != null) options.callbacks(new ReduceLROnPlateau(monitor).factor(reduceLrFactor).patience(reduceLr));
+      if (earlyStopping != null) {
+        options.callbacks(new EarlyStopping(monitor).patience(earlyStopping).restoreBestWeights(true));
       }
+      if (resume != null) options.callbacks(new CSVLogger(resume.resolve("log.csv"), true));
+      options.callbacks(new ModelCheckpoint(checkpoint));
       if (saved != null) options.resumeFrom(saved.state());
       if (validation != null) options.validationData(validation);
       if (split > 0) options.validationSplit(split);
-      m.fit(train, options);
+      try (Interruption interruption = Interruption.install()) {
+        options.callbacks(interruption);
+        try {
+          m.fit(train, options);
+        } catch (Interruption.Stopped stopped) {
+          // reported below
+        } catch (RuntimeException | Error e) {
+          leftBehind(outDir, outExisted, checkpoint, resume);
+          throw e;
+        }
+        if (interruption.received() != null) {
+          return interrupted(interruption, checkpoint, outDir);
+        }
+      }
 
-      RunOutputs.history(runHistory.history(), out); // every epoch of the run, resumed ones included
+      RunOutputs.history(runHistory.history(), outDir); // every epoch of the run, resumed ones included
       // With no validation data (--validation-split 0) the matrix and report are of the training data.
       Dataset evalSet = validation != null ? validation : split > 0 ? train.split(split)[1] : train;
-      ConfusionMatrix cm = RunOutputs.confusion(m, evalSet, Math.max(batch, 64), out);
-      m.save(out.resolve("model.cnn4j"));
-      RunOutputs.classes(train.classNames(), out.resolve("classes.txt"));
+      ConfusionMatrix cm = RunOutputs.confusion(m, evalSet, Math.max(batch, 64), outDir);
+      m.save(outDir.resolve("model.cnn4j"));
+      RunOutputs.classes(train.classNames(), outDir.resolve("classes.txt"));
+      if (resume == null || resumesBackup) deleteBackup(checkpoint); // the run is whole in --out now
       if (verbose > 0) {
         StringBuilder confused = new StringBuilder();
         for (var c : cm.mostConfused(3)) {
@@ -169,12 +235,56 @@ final class TrainCommand implements Callable<Integer> {
               .append(c.predictedName()).append(" (").append(c.count()).append(')');
         }
         System.out.printf(Locale.ROOT, "%s accuracy %.4f; most confused: %s%n",
-            validation != null || split > 0 ? "validation" : "training (no validation data)", cm.accuracy(),
+            validated ? "validation" : "training (no validation data)", cm.accuracy(),
             confused.length() > 0 ? confused : "none");
-        System.out.println("wrote " + out);
+        System.out.println("wrote " + outDir);
       }
     }
     return 0;
+  }
+
+  /** After Ctrl-C or SIGTERM: where the last finished epoch is, and how to go on from it. */
+  private int interrupted(Interruption interruption, Path checkpoint, Path outDir) {
+    if (verbose == 1 && System.console() != null) System.out.println(); // end the progress bar's line
+    int done = interruption.epochsFinished();
+    String what = "cnn4j train: interrupted (SIG" + interruption.received() + ")";
+    if (done == 0 || !Files.isRegularFile(checkpoint)) {
+      System.err.println(what + " before the first epoch ended; nothing was saved");
+    } else {
+      Path dir = checkpoint.getParent();
+      System.err.println(what + "; epochs 1 to " + done + " are saved in " + checkpoint + "; to go on from there, "
+          + (resume != null ? "run the same command again" : "run the same command with --resume " + dir
+          + (outDir.equals(out) ? "" : " --out " + outDir)));
+    }
+    return Interruption.exitCode(interruption.received());
+  }
+
+  /** After a failure: no empty folders; a checkpoint of finished epochs is kept, and said where. */
+  private static void leftBehind(Path outDir, boolean outExisted, Path checkpoint, Path resume) {
+    if (Files.isRegularFile(checkpoint)) {
+      Warnings.warn("the last finished epoch is saved in " + checkpoint + (resume != null ? ""
+          : "; to go on from it, run the command again with --resume " + checkpoint.getParent()));
+      return;
+    }
+    if (resume == null) deleteEmpty(checkpoint.getParent());
+    if (!outExisted) deleteEmpty(outDir);
+  }
+
+  private static void deleteBackup(Path checkpoint) {
+    try {
+      Files.deleteIfExists(checkpoint);
+    } catch (IOException e) {
+      Warnings.warn("cannot delete the backup " + checkpoint + ": " + e);
+    }
+    deleteEmpty(checkpoint.getParent());
+  }
+
+  private static void deleteEmpty(Path dir) {
+    try (var children = Files.list(dir)) {
+      if (children.findAny().isEmpty()) Files.delete(dir);
+    } catch (IOException e) {
+      // absent, or not empty: nothing to tidy
+    }
   }
 
   /** True when the user gave {@code option}, rather than its default. */

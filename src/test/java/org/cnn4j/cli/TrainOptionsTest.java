@@ -201,4 +201,22 @@ class TrainOptionsTest {
     assertEquals(1, cifar.code());
     assertTrue(cifar.err().contains("--data folder:" + archive), cifar.err());
   }
+
+  /** Item 18: the library's early stopping and learning-rate schedule, from the command line. */
+  @Test
+  void earlyStoppingAndReduceLr(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    Run r = Cli.run("train", "--data", "shapes:40,10", "--epochs", "30", "--batch", "10",
+        "--early-stopping", "1", "--reduce-lr", "1", "--reduce-lr-factor", "0.1", "--verbose", "2", "--out",
+        out.toString());
+    assertEquals(0, r.code(), r.err());
+    int epochs = Files.readAllLines(out.resolve("history.csv")).size() - 1;
+    assertTrue(epochs < 30, "stopped early, after " + epochs + " epochs");
+    try (org.cnn4j.model.Sequential m = org.cnn4j.model.Sequential.load(out.resolve("model.cnn4j"))) {
+      assertTrue(m.optimizer().learningRate() < 0.001f, "the learning rate was lowered: " + m.optimizer().learningRate());
+    }
+    Run bad = Cli.run("train", "--data", "shapes:40,10", "--reduce-lr-factor", "2", "--out", dir.resolve("x").toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("--reduce-lr-factor 2.0: expected a factor between 0 and 1"), bad.err());
+  }
 }
