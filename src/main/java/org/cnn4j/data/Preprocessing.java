@@ -17,6 +17,7 @@ package org.cnn4j.data;
  * @param horizontalFlip mirror half of the images, at random
  */
 public record Preprocessing(float scale, float[] mean, float[] std, int cropPadding, boolean horizontalFlip) {
+  /** Checks: a positive scale; mean and std both or neither, of one length; positive stds; crop padding >= 0. */
   public Preprocessing {
     if (!(scale > 0) || Float.isInfinite(scale)) throw new IllegalArgumentException("scale must be positive");
     if ((mean == null) != (std == null)) throw new IllegalArgumentException("give both mean and std, or neither");
@@ -53,6 +54,7 @@ public record Preprocessing(float scale, float[] mean, float[] std, int cropPadd
     return new Preprocessing(scale, mean, std, 0, false);
   }
 
+  /** Whether training batches are augmented (shifts or flips). */
   public boolean augments() {
     return cropPadding > 0 || horizontalFlip;
   }

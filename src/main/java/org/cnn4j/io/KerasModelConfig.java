@@ -44,6 +44,7 @@ public final class KerasModelConfig {
 
   private KerasModelConfig() {}
 
+  /** Builds a model from Keras's model JSON text (model.to_json()). */
   public static Sequential fromJson(String json) {
     return read(Json.parse(json, "model config"), "model config", true);
   }

@@ -55,7 +55,9 @@ import org.cnn4j.optim.SGD;
  * entries, and never extracts to disk.
  */
 public final class ModelFile {
+  /** The value of metadata.json's "format". */
   public static final String FORMAT = "cnn4j-model";
+  /** The format version this cnn4j writes; newer files are refused. */
   public static final int FORMAT_VERSION = 1;
 
   private ModelFile() {}

@@ -7,10 +7,12 @@ import org.cnn4j.kernels.Kernels;
  * With integer labels (no target rows) it equals the sparse variant.
  */
 public final class CategoricalCrossentropy extends Loss {
+  /** On probabilities (a softmax output), as Keras's default. */
   public CategoricalCrossentropy() {
     this(false);
   }
 
+  /** On logits when {@code fromLogits}, else on probabilities. */
   public CategoricalCrossentropy(boolean fromLogits) {
     super(fromLogits);
   }

@@ -9,6 +9,7 @@ package org.cnn4j.losses;
 public abstract class Loss {
   private final boolean fromLogits;
 
+  /** A loss on logits when {@code fromLogits}, else on probabilities. */
   protected Loss(boolean fromLogits) {
     this.fromLogits = fromLogits;
   }

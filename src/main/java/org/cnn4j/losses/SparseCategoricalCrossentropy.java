@@ -4,10 +4,12 @@ import org.cnn4j.kernels.Kernels;
 
 /** Cross-entropy against integer class labels: mean of -log p[label]. */
 public final class SparseCategoricalCrossentropy extends Loss {
+  /** On probabilities (a softmax output), as Keras's default. */
   public SparseCategoricalCrossentropy() {
     this(false);
   }
 
+  /** On logits when {@code fromLogits}, else on probabilities. */
   public SparseCategoricalCrossentropy(boolean fromLogits) {
     super(fromLogits);
   }

@@ -10,6 +10,7 @@ import org.cnn4j.dnnl.ParameterArena;
 public abstract class Optimizer {
   private float learningRate;
 
+  /** An optimizer starting at {@code learningRate}. */
   protected Optimizer(float learningRate) {
     if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
       throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
@@ -17,6 +18,7 @@ public abstract class Optimizer {
     this.learningRate = learningRate;
   }
 
+  /** The current learning rate. */
   public float learningRate() {
     return learningRate;
   }
