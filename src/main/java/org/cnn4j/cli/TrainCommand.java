@@ -252,7 +252,8 @@ final class TrainCommand implements Callable<Integer> {
       System.err.println(what + " before the first epoch ended; nothing was saved");
     } else {
       Path dir = checkpoint.getParent();
-      System.err.println(what + "; epochs 1 to " + done + " are saved in " + checkpoint + "; to go on from there, "
+      System.err.println(what + "; the last finished epoch, " + done + ", is saved in " + checkpoint + "; to go on "
+          + "from there, "
           + (resume != null ? "run the same command again" : "run the same command with --resume " + dir
           + (outDir.equals(out) ? "" : " --out " + outDir)));
     }
@@ -270,9 +271,11 @@ final class TrainCommand implements Callable<Integer> {
     if (!outExisted) deleteEmpty(outDir);
   }
 
+  /** The backup folder's checkpoint and, after a resume from it, its log.csv: history.csv holds every epoch. */
   private static void deleteBackup(Path checkpoint) {
     try {
       Files.deleteIfExists(checkpoint);
+      Files.deleteIfExists(checkpoint.resolveSibling("log.csv"));
     } catch (IOException e) {
       Warnings.warn("cannot delete the backup " + checkpoint + ": " + e);
     }
