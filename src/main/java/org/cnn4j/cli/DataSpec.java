@@ -70,10 +70,7 @@ final class DataSpec {
       case "folder" -> {
         Path dir = existing(arg, spec);
         if (Files.isRegularFile(dir)) {
-          TrainTest t = archive(dir, r);
-          if (t.test() == null) yield t.train();
-          t.train().close();
-          yield t.test();
+          yield ImageArchiveReader.readTest(dir, r.color(), r.height(), r.width(), r.skipDamaged());
         }
         yield isTrainTest(dir) ? readFolder(dir.resolve("test"), r) : readFolder(dir, r);
       }

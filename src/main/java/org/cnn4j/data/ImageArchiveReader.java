@@ -37,6 +37,24 @@ public final class ImageArchiveReader {
    */
   public static TrainTest read(Path archive, ColorMode colorMode, int targetHeight, int targetWidth,
       boolean skipDamaged) {
+    return read(archive, colorMode, targetHeight, targetWidth, skipDamaged, false);
+  }
+
+  /**
+   * The images to evaluate on: the test set when the archive has train/ and test/ folders (the
+   * training images are then not decoded), else all of them.
+   *
+   * @see #read(Path, ColorMode, int, int, boolean)
+   */
+  public static Dataset readTest(Path archive, ColorMode colorMode, int targetHeight, int targetWidth,
+      boolean skipDamaged) {
+    TrainTest t = read(archive, colorMode, targetHeight, targetWidth, skipDamaged, true);
+    return t.test() != null ? t.test() : t.train();
+  }
+
+  /** With {@code testOnly}, a train/test archive gives a TrainTest whose train is null. */
+  private static TrainTest read(Path archive, ColorMode colorMode, int targetHeight, int targetWidth,
+      boolean skipDamaged, boolean testOnly) {
     // path inside the archive -> its bytes, sorted by path: classes and files come out in name order
     TreeMap<String, byte[]> images = new TreeMap<>();
     try (TarReader tar = TarReader.open(archive)) {
@@ -66,6 +84,10 @@ public final class ImageArchiveReader {
         && images.keySet().stream().anyMatch(n -> n.startsWith(top + "test/"));
     if (!trainTest) {
       return new TrainTest(part(archive, images, top, colorMode, targetHeight, targetWidth, skipDamaged), null);
+    }
+    if (testOnly) {
+      return new TrainTest(null, part(archive, images, top + "test/", colorMode, targetHeight, targetWidth,
+          skipDamaged));
     }
     Dataset train = part(archive, images, top + "train/", colorMode, targetHeight, targetWidth, skipDamaged);
     try {

@@ -84,4 +84,16 @@ class ImageArchiveReaderTest {
         && e.getMessage().contains("--data folder:" + archive), e.getMessage());
     assertTrue(Files.exists(archive));
   }
+
+  /** Issue 15, item 15: evaluating an archive decodes its test images only. */
+  @Test
+  void readTestLeavesTheTrainingImagesUndecoded() throws IOException {
+    Path archive = new TarWriter().file("train/a/1.png", new byte[] {1, 2, 3}).file("train/b/1.png", png(1))
+        .file("test/a/1.png", png(2)).file("test/b/1.png", png(3)).writeTarGz(dir.resolve("tt.tar.gz"));
+    try (Dataset test = ImageArchiveReader.readTest(archive, ColorMode.RGB, 0, 0, false)) {
+      assertEquals(2, test.size());
+      assertEquals(List.of("a", "b"), test.classNames());
+    }
+    assertThrows(DatasetException.class, () -> ImageArchiveReader.read(archive, ColorMode.RGB, 0, 0, false));
+  }
 }
