@@ -11,11 +11,11 @@ import picocli.CommandLine.Spec;
 /** The {@code cnn4j} command. */
 @Command(name = "cnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = {"Train convolutional networks on x86 CPUs with oneDNN.",
-        "Start with: cnn4j train   (the reference CNN on the embedded dataset; no download)", ""},
+        "Start with: cnn4j train  (the reference CNN on embedded data; no download)", ""},
     footer = {"", "Environment (read by the cnn4j launcher script):",
-        "  CNN4J_THREADS     threads when --threads is not given (default: all cores)",
-        "  CNN4J_LOG_LEVEL   error, warn, info or debug: the library's log on stderr (default warn)",
-        "  CNN4J_JAVA_OPTS   JVM options, replacing the default -XX:+UseSerialGC (e.g. \"-Xmx8g -XX:+UseSerialGC\")",
+        "  CNN4J_THREADS    threads when --threads is not given (default: all cores)",
+        "  CNN4J_LOG_LEVEL  error, warn, info or debug: the log on stderr (default warn)",
+        "  CNN4J_JAVA_OPTS  JVM options, replacing the default -XX:+UseSerialGC",
         "Run 'cnn4j COMMAND --help' for a command's options."},
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
         BenchCommand.class})

@@ -63,5 +63,10 @@ class HelpTextTest {
     for (String v : List.of("CNN4J_THREADS", "CNN4J_LOG_LEVEL", "CNN4J_JAVA_OPTS")) {
       assertTrue(r.out().contains(v), v + " in: " + r.out());
     }
+    for (CommandSpec c : commands()) {
+      for (String line : c.usageMessage().footer()) {
+        assertTrue(line.length() < 80, "picocli would break this footer line: " + line);
+      }
+    }
   }
 }
