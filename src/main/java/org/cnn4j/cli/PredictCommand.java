@@ -27,8 +27,8 @@ import picocli.CommandLine.Parameters;
         "Class names are those saved in the model file (for older files: classes.txt beside it).",
         "Examples:",
         "  cnn4j predict --model runs/train cat.png dog.jpg photos/",
-        "  cnn4j predict --model runs/train/model.cnn4j --top 3 --csv predictions.csv photos/",
-        "  cnn4j predict --model runs/train/model.cnn4j --data shapes --csv predictions.csv", ""})
+        "  cnn4j predict --model runs/train --top 3 --csv predictions.csv photos/",
+        "  cnn4j predict --model runs/train --data shapes --csv predictions.csv", ""})
 final class PredictCommand implements Callable<Integer> {
   private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
 

@@ -33,10 +33,11 @@ import picocli.CommandLine.Option;
     description = {"Train a CNN; write its history, curves, confusion matrix, report and model to --out.",
         "With no options it trains the reference CNN on the embedded shapes dataset (no download).",
         "Ctrl-C stops at the end of the current batch and says where the last finished epoch is saved.",
-        "Examples, with CIFAR-10's JPEGs in cifar10-jpeg/{train,test}/CLASS/ or in their archive:",
-        "  cnn4j train --data folder:cifar10-jpeg --epochs 10 --batch 10 --out runs/cifar",
-        "  cnn4j train --data folder:cifar10-jpeg.tar.gz --epochs 30 --early-stopping 3 --reduce-lr 2",
-        "  cnn4j train --model runs/cifar/model.cnn4j --data folder:cifar10-jpeg --epochs 2   (train on)", ""})
+        "Examples, with CIFAR-10's JPEGs in cifar10-jpeg/{train,test}/CLASS/ or in their archive (the last one "
+            + "trains a saved model on):",
+        "  cnn4j train --data folder:cifar10-jpeg --epochs 10 --out runs/cifar",
+        "  cnn4j train --data folder:cifar10-jpeg.tar.gz --early-stopping 3",
+        "  cnn4j train --model runs/cifar --data folder:cifar10-jpeg --epochs 2", ""})
 final class TrainCommand implements Callable<Integer> {
   /** The subfolder of --out that holds the last finished epoch while training runs. */
   static final String BACKUP = "backup";

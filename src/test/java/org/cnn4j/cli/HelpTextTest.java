@@ -30,6 +30,7 @@ class HelpTextTest {
       boolean whole = line.isEmpty() || line.startsWith("  ") || line.startsWith("Example")
           || line.matches("(?s).*[.:)]");
       assertTrue(whole, where + ": a line that ends mid-sentence: \"" + line + "\"");
+      assertTrue(!line.startsWith("  ") || line.length() < 80, where + ": picocli would break this example: " + line);
     }
   }
 
