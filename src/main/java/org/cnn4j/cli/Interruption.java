@@ -15,6 +15,10 @@ import sun.misc.SignalHandler;
  * batches, after the epoch's checkpoint), so the command can say where the last
  * finished epoch is saved. A second signal exits at once; saves are atomic, so the
  * last checkpoint stays whole either way.
+ *
+ * <p>Why sun.misc.Signal (javac warns of it): the JDK has no public way to handle SIGINT without
+ * starting the JVM's shutdown, and a shutdown hook cannot let the training loop finish its batch
+ * and report; the jdk.unsupported module exports this class for exactly this use.
  */
 final class Interruption implements Callback, AutoCloseable {
   /** Thrown from the training loop to stop it in the middle of an epoch. */
