@@ -34,6 +34,7 @@ public final class TrainingBenchmark {
   /** Time per step of one step of a plan (primitive or kernel), averaged over the timed steps. */
   public record StepTime(String layer, String role, String implementation, String problem, double seconds,
       double flops) {
+    /** Billions of floating-point operations per second of this step. */
     public double gflops() {
       return seconds > 0 ? flops / seconds / 1e9 : 0;
     }
@@ -42,10 +43,12 @@ public final class TrainingBenchmark {
   /** One measurement; {@code profile} is filled for training runs. */
   public record Result(String mode, int batch, int threads, int steps, double seconds, List<StepTime> profile,
       double lossSeconds, double optimizerSeconds, long planBytes) {
+    /** Images trained (or inferred) per second. */
     public double imagesPerSecond() {
       return batch * steps / seconds;
     }
 
+    /** Seconds per step. */
     public double stepSeconds() {
       return seconds / steps;
     }

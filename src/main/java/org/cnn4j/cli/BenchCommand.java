@@ -28,13 +28,13 @@ import picocli.CommandLine.Option;
 /** {@code cnn4j bench}: training and inference throughput, and where a step's time goes. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Benchmark training and inference of a model on synthetic data (fixed seed), warm-up excluded.",
-        "Prints the FP32 peak measured at this thread count, one JSON line per measurement, then per batch",
-        "size one line per primitive (time per step, GFLOP/s, oneDNN implementation, problem in benchdnn",
-        "notation) and the split of the step's time.",
+        "Prints the FP32 peak measured at this thread count, one JSON line per measurement, then per batch "
+            + "size one line per primitive (time per step, GFLOP/s, oneDNN implementation, problem in benchdnn "
+            + "notation) and the split of the step's time.",
         "Example: cnn4j bench --batch 10,64,256 --seconds 5 --threads 2,1",
-        "Data-parallel: cnn4j bench --distributed --batch 64 --seconds 10 compares 2 processes x 1 thread",
-        "(started through mpirun) with 1 process x 1 thread and 1 process x 2 threads.",
-        "Run it on an idle machine: other busy processes stall oneDNN's threads."})
+        "Data-parallel: --distributed compares 2 processes x 1 thread (started through mpirun) with 1 process "
+            + "x 1 thread and 1 process x 2 threads, e.g. cnn4j bench --distributed --batch 64 --seconds 10.",
+        "Run it on an idle machine: other busy processes stall oneDNN's threads.", ""})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch", split = ",", defaultValue = "10,64,256", description = "Batch sizes (default ${DEFAULT-VALUE}).")
   List<Integer> batches;
@@ -42,19 +42,20 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "5", description = "Timed seconds per measurement (default ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--threads", split = ",", description = {"Threads for oneDNN and cnn4j's kernels (default: all cores);",
-      "several (--threads 2,1) are measured one after the other for each batch size, with their ratio."})
+  @Option(names = "--threads", split = ",", description = "Threads for oneDNN and cnn4j's kernels (default: all "
+      + "cores); several (--threads 2,1) are measured one after the other for each batch size, with their ratio.")
   List<Integer> threads;
 
-  @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP + ".")
+  @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP
+      + " (default ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Print the per-primitive profile and the step's time split (default on; --no-profile: off).")
   boolean profile;
 
-  @Option(names = "--neighbour", description = {"Measure with a busy single-threaded process (a shell loop) running",
-      "beside the benchmark, as on a shared server (default off)."})
+  @Option(names = "--neighbour", description = "Measure with a busy single-threaded process (a shell loop) running "
+      + "beside the benchmark, as on a shared server (default off).")
   boolean neighbour;
 
   @Option(names = "--distributed", description = {"Measure data-parallel training over MPI: under mpirun, every "
@@ -72,6 +73,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> counts = threads == null ? List.of(Threads.get()) : threads;
     for (int t : counts) {
       if (t < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + t);
+      ThreadsOption.warnIfOversubscribed(t);
     }
     for (int batch : batches) {
       if (batch < 1) throw new IllegalArgumentException("--batch sizes must be positive, got " + batch);

@@ -4,8 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnn4j.data.Dataset;
-import org.cnn4j.data.TrainTest;
-import org.cnn4j.Threads;
+import org.cnn4j.data.ImageFolderReader.ColorMode;
 import org.cnn4j.model.Model;
 import org.cnn4j.plot.ConfusionMatrix;
 import org.cnn4j.train.Evaluation;
@@ -14,43 +13,61 @@ import picocli.CommandLine.Option;
 
 /** {@code cnn4j evaluate}: loss, accuracy, confusion matrix and report of a saved model on a dataset. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Evaluate a saved model on a dataset's test set (or all of it when it has none).",
-        "Example: cnn4j evaluate --model runs/train/model.cnn4j --data shapes --out runs/eval"})
+    description = {"Evaluate a saved model on a dataset's test set (or on all of it when it has none); "
+        + "the training set is not read.",
+        "Example: cnn4j evaluate --model runs/train/model.cnn4j --data shapes --out runs/eval", ""})
 final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "MODEL.cnn4j", description = "A model saved by cnn4j.")
+  @Option(names = "--model", required = true, paramLabel = "MODEL.cnn4j",
+      description = "A model saved by cnn4j, or the folder cnn4j train wrote it to.")
   String model;
 
-  @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC", description = DataSpec.HELP
-      + " (default ${DEFAULT-VALUE}).")
+  @Option(names = "--data", required = true, paramLabel = "SPEC", description = "The data to evaluate on: "
+      + DataSpec.HELP + ".")
   String data;
 
   @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--image-size", paramLabel = "WxH", description = ImageSize.HELP
+      + " Default: the model's input size, as predict does.")
+  String imageSize;
+
+  @Option(names = "--skip-damaged-images", description = "Leave out image files that cannot be decoded (counted "
+      + "in a warning) instead of stopping.")
+  boolean skipDamaged;
+
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated shapes data (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", description = "Threads for oneDNN and cnn4j's kernels (default: all cores).")
+  @Option(names = "--threads", description = ThreadsOption.HELP)
   Integer threads;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Also write confusion-matrix.png/csv and report.txt here.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Also write confusion-matrix.png/csv and report.txt "
+      + "here. A folder that holds such files (of a training run, say) is kept: they then go to DIR-2 (or -3, ...).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) Threads.set(threads);
-    if (out != null) RunOutputs.directory(out, "--out");
-    try (TrainTest sets = DataSpec.load(data, seed); Model m = ModelSpec.loadSaved(model)) {
-      Dataset set = sets.test() != null ? sets.test() : sets.train();
-      ModelSpec.check(m, set, model);
-      if (m.loss() == null) m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
-      Evaluation ev = m.evaluate(set, batch);
-      System.out.printf(Locale.ROOT, "%d samples - loss: %.4f - accuracy: %.4f%n", ev.samples(), ev.loss(),
-          ev.accuracy());
-      if (out != null) {
-        ConfusionMatrix cm = RunOutputs.confusion(m, set, batch, out);
-        System.out.print(cm.report().toText());
-        System.out.println("wrote " + out);
+    if (batch < 1) throw new IllegalArgumentException("--batch " + batch + ": expected at least 1");
+    ImageSize size = ImageSize.parse(imageSize);
+    ThreadsOption.apply(threads);
+    Path outDir = out == null ? null : RunOutputs.versioned(out, "--out", RunOutputs.EVALUATE_FILES);
+    try (Model m = ModelSpec.loadSaved(model)) {
+      int h = size != null ? size.height() : m.inputShape().get(0);
+      int w = size != null ? size.width() : m.inputShape().get(1);
+      ColorMode color = m.inputShape().get(2) == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
+      try (Dataset set = DataSpec.loadEvaluation(data, new DataSpec.Reading(seed, h, w, color, skipDamaged))) {
+        ModelSpec.check(m, set, model);
+        ModelSpec.warnIfOtherClasses(m, model, set);
+        if (m.loss() == null) m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+        Evaluation ev = m.evaluate(set, batch);
+        System.out.printf(Locale.ROOT, "%d samples - loss: %.4f - accuracy: %.4f%n", ev.samples(), ev.loss(),
+            ev.accuracy());
+        if (outDir != null) {
+          ConfusionMatrix cm = RunOutputs.confusion(m, set, batch, outDir);
+          System.out.print(cm.report().toText());
+          System.out.println("wrote " + outDir);
+        }
       }
     }
     return 0;

@@ -4,19 +4,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The {@code cnn4j} command. */
 @Command(name = "cnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = {"Train convolutional networks on x86 CPUs with oneDNN.",
-        "Start with: cnn4j train   (the reference CNN on the embedded dataset; no download)"},
+        "Start with: cnn4j train  (the reference CNN on embedded data; no download)", ""},
+    footer = {"", "Environment (read by the cnn4j launcher script):",
+        "  CNN4J_THREADS    threads when --threads is not given (default: all cores)",
+        "  CNN4J_LOG_LEVEL  error, warn, info or debug: the log on stderr (default warn)",
+        "  CNN4J_JAVA_OPTS  JVM options, replacing the default -XX:+UseSerialGC",
+        "Run 'cnn4j COMMAND --help' for a command's options."},
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
         BenchCommand.class, RecipesCommand.class})
 public final class Main implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+  @Spec
+  CommandSpec spec;
+
+  /** No subcommand is a usage error (exit code 2), not a success: a script that forgot it should fail. */
   @Override
   public void run() {
-    CommandLine.usage(this, System.out);
+    throw new ParameterException(spec.commandLine(), "Missing subcommand: give one of "
+        + String.join(", ", spec.subcommands().keySet()));
   }
 
   public static void main(String[] args) {

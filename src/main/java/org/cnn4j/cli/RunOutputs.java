@@ -3,7 +3,6 @@ package org.cnn4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +39,45 @@ final class RunOutputs {
       throw new IllegalArgumentException(option + " " + dir + ": the directory is not writable");
     }
   }
+
+  /** What cnn4j train writes: a folder holding any of them holds an earlier run. */
+  static final List<String> TRAIN_FILES = List.of("history.csv", "model.cnn4j", "confusion-matrix.csv", "report.txt");
+  /** What cnn4j evaluate writes. */
+  static final List<String> EVALUATE_FILES = List.of("confusion-matrix.csv", "confusion-matrix.png", "report.txt");
+
+  /**
+   * The folder a run writes to, not created yet (so that a run that fails leaves nothing): {@code dir}
+   * itself, or, when it holds the outputs of an earlier run, the first of DIR-2, DIR-3, ... that
+   * does not, so that nothing written before is overwritten; the run says so.
+   */
+  static Path versioned(Path dir, String option, List<String> outputs) {
+    if (dir.toString().isEmpty()) throw new IllegalArgumentException(option + " is empty; give a directory");
+    Path chosen = dir;
+    for (int n = 2; holdsAny(chosen, outputs); n++) {
+      chosen = dir.resolveSibling(dir.getFileName() + "-" + n);
+    }
+    if (Files.exists(chosen) && !Files.isDirectory(chosen)) {
+      throw new IllegalArgumentException(option + " " + chosen + ": not a directory (a file of that name exists)");
+    }
+    Path existing = chosen.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+      throw new IllegalArgumentException(option + " " + chosen + ": cannot create the directory ("
+          + (existing == null ? "no existing parent" : existing + " is not a writable directory") + ")");
+    }
+    if (!chosen.equals(dir)) {
+      Warnings.warn(option + " " + dir + " holds an earlier run's outputs, which are kept; this run writes to "
+          + chosen);
+    }
+    return chosen;
+  }
+
+  private static boolean holdsAny(Path dir, List<String> outputs) {
+    if (!Files.isDirectory(dir)) return false;
+    for (String f : outputs) if (Files.exists(dir.resolve(f))) return true;
+    return false;
+  }
+
 
   /**
    * history.csv, history.json (with "time_to_accuracy"), accuracy.png, loss.png,
@@ -102,21 +140,6 @@ final class RunOutputs {
   /** classes.txt beside a saved model, so that predict can name classes. */
   static void classes(List<String> names, Path file) throws IOException {
     write(file, String.join("\n", names) + "\n");
-  }
-
-  static List<String> readClasses(Path modelFile, int classes) {
-    Path file = modelFile.resolveSibling("classes.txt");
-    try {
-      if (Files.isRegularFile(file) && Files.size(file) < (1 << 20)) {
-        List<String> names = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (names.size() == classes) return names;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < classes; i++) names.add(Integer.toString(i));
-    return names;
   }
 
   /** Writes whole or not at all: a temporary file in the same folder, then an atomic rename. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         "Example: cnn4j summary --model model.json"})
 final class SummaryCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "reference", paramLabel = "MODEL", description = ModelSpec.HELP
-      + " (the reference model is shown for 32x32x3 images and 10 classes).")
+      + " (default ${DEFAULT-VALUE}, shown for 32x32x3 images and 10 classes).")
   String model;
 
   @Override

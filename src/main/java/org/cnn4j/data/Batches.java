@@ -125,6 +125,7 @@ public final class Batches implements AutoCloseable {
     });
   }
 
+  /** Batches in each epoch (the last one short unless dropped). */
   public int batchesPerEpoch() {
     return batchesPerEpoch(samples.size(), batchSize, dropRemainder);
   }

@@ -51,6 +51,17 @@ public final class Cifar100Reader {
   }
 
   /**
+   * Reads the test set only ({@code test.bin}), for evaluating: {@code train.bin} is not read.
+   *
+   * @see #read(Path, Labels)
+   */
+  public static Dataset readTest(Path source, Labels labels) {
+    CifarFiles files = CifarFiles.load(source, SUBFOLDER, List.of("test.bin"), List.of(labels.namesFile));
+    return CifarRecords.toDataset(List.of(files.get("test.bin")), 2, labels.byteIndex,
+        classNames(files.get(labels.namesFile), labels));
+  }
+
+  /**
    * Reads the training and test sets.
    *
    * @param source a folder holding train.bin and test.bin (directly or in

@@ -61,6 +61,17 @@ public final class Cifar10Reader {
     }
   }
 
+  /**
+   * Reads the test set only ({@code test_batch.bin}), for evaluating: the training batches are
+   * neither needed nor read.
+   *
+   * @see #read(Path)
+   */
+  public static Dataset readTest(Path source) {
+    CifarFiles files = CifarFiles.load(source, SUBFOLDER, List.of(TEST_FILE), List.of(META_FILE));
+    return CifarRecords.toDataset(List.of(files.get(TEST_FILE)), 1, 0, classNames(files.get(META_FILE)));
+  }
+
   /** Reads the given batch files, in order, into one dataset with the standard class names. */
   public static Dataset readBatches(List<Path> batchFiles) {
     if (batchFiles.isEmpty()) {

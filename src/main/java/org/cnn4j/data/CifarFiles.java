@@ -111,9 +111,13 @@ final class CifarFiles {
     Set<String> wanted = new HashSet<>(required);
     wanted.addAll(optional);
     Map<String, Source> byName = new HashMap<>();
+    String image = null; // the first image file, a sign of an image-folder archive
     try (TarReader tar = TarReader.open(archive)) {
       for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
         String baseName = entry.name().substring(entry.name().lastIndexOf('/') + 1);
+        if (image == null && entry.isFile() && ImageFolderReader.isImageName(baseName)) {
+          image = entry.name();
+        }
         if (entry.isFile() && wanted.contains(baseName) && !byName.containsKey(baseName)) {
           byte[] bytes = tar.readContent(); // entries come in any order: keep them until all are seen
           byName.put(baseName, new Source(archive + "!" + entry.name(), bytes.length, null, bytes));
@@ -124,8 +128,15 @@ final class CifarFiles {
     }
     List<String> missing = new ArrayList<>(required);
     missing.removeAll(byName.keySet());
+    if (!missing.isEmpty() && image != null) {
+      throw new DatasetException("archive " + archive + " holds image files (such as " + image + "), not the "
+          + "binary release " + required + ": it is an image-folder archive; read it with ImageArchiveReader "
+          + "(cnn4j: --data folder:" + archive + ")");
+    }
     if (!missing.isEmpty()) {
-      throw new DatasetException("archive " + archive + " lacks " + missing + "; expected " + required);
+      throw new DatasetException("archive " + archive + " lacks " + missing
+          + (missing.size() < required.size() ? " of the binary release's files " + required : "")
+          + "; give the binary release's archive or folder");
     }
     return new CifarFiles(byName);
   }

@@ -103,6 +103,11 @@ public final class IdxReader {
     }
   }
 
+  /** The test pair of a folder in the MNIST layout ({@code t10k-*}) only, for evaluating. */
+  public static Dataset readMnistTest(Path folder) {
+    return read(find(folder, "t10k-images-idx3-ubyte"), find(folder, "t10k-labels-idx1-ubyte"));
+  }
+
   private static byte[] readLabels(Path labelsFile) {
     try (IdxInput in = IdxInput.open(labelsFile, LABELS_MAGIC)) {
       if (in.dims[0] == 0) {

@@ -8,7 +8,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -23,12 +25,13 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 final class ImageDecoder implements AutoCloseable {
 
-  /** Decoded pixels: {@code height x width x channels} bytes. */
-  record Pixels(int height, int width, byte[] hwc) {
+  /** Decoded pixels: {@code height x width x channels} bytes; {@code gray}: the file held one channel. */
+  record Pixels(int height, int width, byte[] hwc, boolean gray) {
   }
 
   private final int channels;
   private final Map<String, ImageReader> readers = new HashMap<>();
+  private final List<String> warnings = new ArrayList<>(); // the reader's, for the image being decoded
 
   /** @param channels 3 for RGB output, 1 for grayscale */
   ImageDecoder(int channels) {
@@ -42,13 +45,28 @@ final class ImageDecoder implements AutoCloseable {
     } catch (IOException e) {
       throw new DatasetException("cannot read image " + file + ": " + e, e);
     }
+    return decode(bytes, file.toString());
+  }
+
+  /**
+   * Decodes an image held in memory; {@code file} names it in messages.
+   *
+   * @throws DatasetException if the bytes are no image, or a damaged one: the decoder's warnings (a file cut in
+   *     the middle of its data, corrupt data) are errors, since what they decode to is partly made up
+   */
+  Pixels decode(byte[] bytes, String file) {
     String format = formatOf(bytes);
     if (format == null) {
       throw new DatasetException("cannot decode image " + file + " (" + bytes.length
           + " bytes): expected a JPEG, PNG, BMP or GIF file, the first bytes match none");
     }
-    ImageReader reader = readers.computeIfAbsent(format, f -> ImageIO.getImageReadersByFormatName(f).next());
+    ImageReader reader = readers.computeIfAbsent(format, f -> {
+      ImageReader r = ImageIO.getImageReadersByFormatName(f).next();
+      r.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      return r;
+    });
     BufferedImage image;
+    warnings.clear();
     // In memory, so ImageIO neither caches to temporary files nor touches global settings.
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
@@ -57,7 +75,12 @@ final class ImageDecoder implements AutoCloseable {
       readers.remove(format).dispose(); // its state after a failure is unknown
       throw new DatasetException("cannot decode " + format + " image " + file + ": " + e, e);
     }
-    return new Pixels(image.getHeight(), image.getWidth(), channels == 3 ? rgb(image) : gray(image));
+    if (!warnings.isEmpty()) {
+      throw new DatasetException("image " + file + " is damaged (" + bytes.length + " bytes): "
+          + String.join("; ", warnings));
+    }
+    return new Pixels(image.getHeight(), image.getWidth(), channels == 3 ? rgb(image) : gray(image),
+        isGray(image));
   }
 
   @Override

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +45,13 @@ public final class ImageFolderReader {
     GRAYSCALE
   }
 
+  /**
+   * One image file as {@link #readImage} returns it: {@code hwc} at the size asked for, and the
+   * file's own size and whether it held a single (gray) channel.
+   */
+  public record Image(byte[] hwc, int fileHeight, int fileWidth, boolean fileGray) {
+  }
+
   private static final Logger log = LoggerFactory.getLogger(ImageFolderReader.class);
   private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
   private static final int CHUNK = 256; // images per decoding task
@@ -68,6 +77,16 @@ public final class ImageFolderReader {
    *     decoded, or, without resizing, images differ in size
    */
   public static Dataset read(Path root, ColorMode colorMode, int targetHeight, int targetWidth) {
+    return read(root, colorMode, targetHeight, targetWidth, false);
+  }
+
+  /**
+   * Like {@link #read(Path, ColorMode, int, int)}; with {@code skipDamaged}, an image that cannot be
+   * decoded, or is damaged (such as a JPEG cut short), is left out with a warning in the log, and
+   * a last warning counts them, rather than failing the read.
+   */
+  public static Dataset read(Path root, ColorMode colorMode, int targetHeight, int targetWidth,
+      boolean skipDamaged) {
     if (targetHeight < 0 || targetWidth < 0 || (targetHeight == 0) != (targetWidth == 0)) {
       throw new IllegalArgumentException("target size " + targetHeight + "x" + targetWidth
           + ": expected both positive to resize, or both 0 to keep the image size");
@@ -81,25 +100,57 @@ public final class ImageFolderReader {
       files.addAll(images);
       labels.addAll(Collections.nCopies(images.size(), label));
     }
+    List<String> names = files.stream().map(Path::toString).toList();
+    Dataset dataset = decode(root.toString(), names, (decoder, i) -> decoder.decode(files.get(i)), labels,
+        classNames, colorMode, targetHeight, targetWidth, skipDamaged);
+    log.debug("Read {} images of {} classes from {} in {} ms", files.size(), classNames.size(), root,
+        (System.nanoTime() - start) / 1_000_000);
+    return dataset;
+  }
+
+  /** How the i-th image of a read is decoded: from a file, or from bytes held in memory. */
+  interface ImageSource {
+    ImageDecoder.Pixels decode(ImageDecoder decoder, int index);
+  }
+
+  /**
+   * Decodes images named {@code names} (in messages) into a new dataset, in parallel; see
+   * {@link #read(Path, ColorMode, int, int, boolean)} for sizes and skipping.
+   */
+  static Dataset decode(String where, List<String> names, ImageSource source, List<Integer> labels,
+      List<String> classNames, ColorMode colorMode, int targetHeight, int targetWidth, boolean skipDamaged) {
     int channels = colorMode == ColorMode.RGB ? 3 : 1;
-    ImageDecoder.Pixels first; // its size is the size of all when not resizing
+    Set<Integer> skipped = ConcurrentHashMap.newKeySet();
+    ImageDecoder.Pixels first = null; // its size is the size of all when not resizing
+    int firstIndex = 0;
     try (ImageDecoder decoder = new ImageDecoder(channels)) {
-      first = decoder.decode(files.get(0));
+      while (first == null) {
+        try {
+          first = source.decode(decoder, firstIndex);
+        } catch (DatasetException e) {
+          if (!skipDamaged || firstIndex == names.size() - 1) {
+            throw e;
+          }
+          skip(skipped, firstIndex++, e);
+        }
+      }
     }
     int height = targetHeight > 0 ? targetHeight : first.height();
     int width = targetWidth > 0 ? targetWidth : first.width();
-    Dataset dataset = Dataset.allocate(files.size(), height, width, channels, classNames, false);
+    Dataset dataset = Dataset.allocate(names.size(), height, width, channels, classNames, false);
     try {
-      for (int i = 0; i < files.size(); i++) {
+      for (int i = 0; i < names.size(); i++) {
         dataset.setLabel(i, labels.get(i));
       }
-      decodeAll(files, dataset, first, targetHeight > 0);
+      decodeAll(names, source, dataset, firstIndex, first, targetHeight > 0, skipDamaged ? skipped : null);
     } catch (RuntimeException e) {
       dataset.close();
       throw e;
     }
-    log.debug("Read {} images of {} classes from {} in {} ms", files.size(), classNames.size(), root,
-        (System.nanoTime() - start) / 1_000_000);
+    if (!skipped.isEmpty()) {
+      log.warn("{}: skipped {} of {} images that could not be decoded", where, skipped.size(), names.size());
+      dataset = without(dataset, skipped);
+    }
     return dataset;
   }
 
@@ -130,8 +181,53 @@ public final class ImageFolderReader {
     }
   }
 
-  /** Decodes every image into the dataset in parallel; each result goes to its own index. */
-  private static void decodeAll(List<Path> files, Dataset dataset, ImageDecoder.Pixels first, boolean resize) {
+  /**
+   * One image file (JPEG, PNG, BMP or GIF, told by its content), resized bilinearly to
+   * {@code height x width} when its size differs, in the given color mode.
+   *
+   * @throws DatasetException naming the file if it cannot be read, is no image, or is damaged
+   */
+  public static Image readImage(Path file, ColorMode colorMode, int height, int width) {
+    if (height < 1 || width < 1) {
+      throw new IllegalArgumentException("size " + width + "x" + height + " (width x height): expected both positive");
+    }
+    int channels = colorMode == ColorMode.RGB ? 3 : 1;
+    try (ImageDecoder decoder = new ImageDecoder(channels)) {
+      ImageDecoder.Pixels p = decoder.decode(file);
+      byte[] hwc = ImageDecoder.resize(p.hwc(), p.height(), p.width(), channels, height, width);
+      return new Image(hwc, p.height(), p.width(), p.gray());
+    }
+  }
+
+  private static void skip(Set<Integer> skipped, int index, DatasetException e) {
+    skipped.add(index);
+    log.warn("skipped: {}", e.getMessage());
+  }
+
+  /** The dataset without the skipped images; the original is closed. */
+  private static Dataset without(Dataset all, Set<Integer> skipped) {
+    try (all) {
+      Dataset kept = Dataset.allocate(all.size() - skipped.size(), all.height(), all.width(), all.channels(),
+          all.classNames());
+      byte[] image = new byte[(int) all.imageBytes()];
+      for (int i = 0, j = 0; i < all.size(); i++) {
+        if (skipped.contains(i)) {
+          continue;
+        }
+        all.copyImage(i, image);
+        kept.setImage(j, image);
+        kept.setLabel(j++, all.label(i));
+      }
+      return kept;
+    }
+  }
+
+  /**
+   * Decodes every image into the dataset in parallel; each result goes to its own index. With
+   * {@code skipped} non-null, images that fail to decode are added to it instead of failing.
+   */
+  private static void decodeAll(List<String> files, ImageSource source, Dataset dataset, int firstIndex,
+      ImageDecoder.Pixels first, boolean resize, Set<Integer> skipped) {
     AtomicBoolean failed = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
         decoderThreads());
@@ -143,8 +239,20 @@ public final class ImageFolderReader {
         tasks.add(pool.submit(() -> {
           try (ImageDecoder decoder = new ImageDecoder(dataset.channels())) {
             for (int i = from; i < to && !failed.get(); i++) {
-              ImageDecoder.Pixels pixels = i == 0 ? first : decoder.decode(files.get(i));
-              dataset.setImage(i, fit(pixels, files.get(i), dataset, files.get(0), first, resize));
+              if (i < firstIndex) {
+                continue; // skipped while looking for the first readable image
+              }
+              ImageDecoder.Pixels pixels;
+              try {
+                pixels = i == firstIndex ? first : source.decode(decoder, i);
+              } catch (DatasetException e) {
+                if (skipped == null) {
+                  throw e;
+                }
+                skip(skipped, i, e);
+                continue;
+              }
+              dataset.setImage(i, fit(pixels, files.get(i), dataset, files.get(firstIndex), first, resize));
             }
             return null;
           } catch (RuntimeException e) {
@@ -167,7 +275,7 @@ public final class ImageFolderReader {
       throw new DatasetException("decoding images failed: " + cause, cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DatasetException("interrupted while decoding images of " + files.get(0).getParent(), e);
+      throw new DatasetException("interrupted while decoding images such as " + files.get(0), e);
     } finally {
       // On failure the caller closes the dataset: every task must have stopped writing first.
       failed.set(true);
@@ -177,16 +285,17 @@ public final class ImageFolderReader {
   }
 
   /** The pixels at the dataset's size: resized, or checked to match the first image. */
-  private static byte[] fit(ImageDecoder.Pixels pixels, Path file, Dataset dataset, Path firstFile,
+  private static byte[] fit(ImageDecoder.Pixels pixels, String file, Dataset dataset, String firstFile,
       ImageDecoder.Pixels first, boolean resize) {
     if (resize) {
       return ImageDecoder.resize(pixels.hwc(), pixels.height(), pixels.width(), dataset.channels(),
           dataset.height(), dataset.width());
     }
     if (pixels.height() != first.height() || pixels.width() != first.width()) {
-      throw new DatasetException(file + " is " + pixels.height() + "x" + pixels.width() + " but "
-          + firstFile + " is " + first.height() + "x" + first.width()
-          + "; images of different sizes need a target size to be resized to");
+      throw new DatasetException(file + " is " + pixels.width() + "x" + pixels.height() + " (width x height) but "
+          + firstFile + " is " + first.width() + "x" + first.height()
+          + "; images of different sizes need a size to be resized to (targetHeight and targetWidth here; "
+          + "cnn4j's --image-size WIDTHxHEIGHT)");
     }
     return pixels.hwc();
   }
@@ -224,8 +333,13 @@ public final class ImageFolderReader {
   }
 
   private static boolean isImageFile(Path path) {
-    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-    return EXTENSIONS.stream().anyMatch(name::endsWith) && Files.isRegularFile(path);
+    return isImageName(path.getFileName().toString()) && Files.isRegularFile(path);
+  }
+
+  /** True for a name ending in an image extension (.jpg, .jpeg, .png, .bmp, .gif, any case). */
+  static boolean isImageName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return EXTENSIONS.stream().anyMatch(lower::endsWith);
   }
 
   private static ThreadFactory decoderThreads() {

@@ -119,6 +119,7 @@ public record Preprocessing(float scale, float[] mean, float[] std, int cropPadd
     return new Preprocessing(scale, mean, std, 0, false);
   }
 
+  /** Whether training batches are augmented (shifts or flips). */
   public boolean augments() {
     return cropPadding > 0 || horizontalFlip || heightShiftRange > 0 || widthShiftRange > 0 || cutout > 0;
   }

@@ -22,8 +22,10 @@ public abstract class Samples {
     this.labels = labels;
   }
 
+  /** The number of samples. */
   public abstract int size();
 
+  /** The shape of one sample (height, width, channels, or units). */
   public final Shape shape() {
     return shape;
   }

@@ -27,6 +27,7 @@ import org.cnn4j.train.FitOptions;
 public final class ReferenceProgram {
   private ReferenceProgram() {}
 
+  /** Runs it: {@code args} are the CIFAR-10 JPEG folder (default: generated data) and the epochs (default 10). */
   public static void main(String[] args) {
     int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     try (TrainTest data = args.length > 0 ? ImageFolderReader.readTrainTest(Path.of(args[0]))

@@ -46,6 +46,7 @@ public final class KerasModelConfig {
 
   private KerasModelConfig() {}
 
+  /** Builds a model from Keras's model JSON text (model.to_json()). */
   public static Model fromJson(String json) {
     return read(Json.parse(json, "model config"), "model config", true);
   }

@@ -32,7 +32,8 @@ import org.cnn4j.optim.SGD;
  *   <li>{@code metadata.json}: format "cnn4j-model", format_version, the cnn4j
  *       version, creation time, training state (epoch, steps, seed, optimizer
  *       in Keras 3's form with any learning-rate schedule, cnn4j's weight-decay
- *       exclusions, loss, metrics, callbacks) and the index of weights.bin.
+ *       exclusions, loss, metrics, callbacks), the class names when known
+ *       ({@code class_names}, absent in older files) and the index of weights.bin.
  *   <li>{@code config.json}: the architecture in Keras's model-config JSON
  *       ({@link KerasModelConfig}).
  *   <li>{@code weights.bin}: float32 little-endian tensors in Keras's layouts
@@ -56,7 +57,9 @@ import org.cnn4j.optim.SGD;
  * entries, and never extracts to disk.
  */
 public final class ModelFile {
+  /** The value of metadata.json's "format". */
   public static final String FORMAT = "cnn4j-model";
+  /** The format version this cnn4j writes; newer files are refused. */
   public static final int FORMAT_VERSION = 1;
 
   private ModelFile() {}
@@ -138,6 +141,7 @@ public final class ModelFile {
       }
       TrainingState state = new TrainingState(epoch, callbacks(training.path("callbacks"), where));
       Preprocessing preprocessing = preprocessing(training.path("preprocessing"), where);
+      List<String> classNames = classNames(meta.path("class_names"), where);
       String cnn4j = meta.path("cnn4j_version").asText("unknown");
       Instant created = instant(meta.path("created"), where);
 
@@ -159,11 +163,16 @@ public final class ModelFile {
           }
           matches(s.getValue(), trainable, file, "optimizer slot '" + s.getKey() + "'");
         }
+        if (classNames != null && classNames.size() != model.outputUnits()) {
+          throw new ModelFormatException(where + ": class_names has " + classNames.size() + " names but the model "
+              + "has " + model.outputUnits() + " outputs");
+        }
         List<float[]> tensors = archive.tensors(index, true);
 
         // Only now, with everything checked, does the model allocate native memory.
         model.seed(seed.longValue());
         model.preprocessing(preprocessing);
+        model.classNames(classNames);
         if (compile != null) compile.applyTo(model);
         model.setWeights(tensors.subList(0, params.size()));
         ParameterArena arena = model.arena();
@@ -181,6 +190,20 @@ public final class ModelFile {
     } catch (IOException e) {
       throw new ModelFormatException(file + ": cannot read the model file: " + e, e);
     }
+  }
+
+  /** The class names, or null for files that predate the field. */
+  private static List<String> classNames(JsonNode a, String where) {
+    if (a.isMissingNode() || a.isNull()) return null;
+    if (!a.isArray()) throw new ModelFormatException(where + ": class_names must be an array of strings, got " + a);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).isTextual()) {
+        throw new ModelFormatException(where + ": class_names[" + i + "] must be a string, got " + a.get(i));
+      }
+      names.add(a.get(i).asText());
+    }
+    return names;
   }
 
   /** How the model's uint8 inputs are converted (x / 255 for files that predate the field). */
@@ -259,6 +282,7 @@ public final class ModelFile {
       for (float v : pre.mean()) p.withArray("mean").add(v);
       for (float v : pre.std()) p.withArray("std").add(v);
     }
+    if (model.classNames() != null) model.classNames().forEach(m.putArray("class_names")::add);
     m.set("weights", index.toJson());
     return m;
   }

@@ -7,10 +7,12 @@ package org.cnn4j.io;
  * support. The message says which file and what is wrong.
  */
 public class ModelFormatException extends RuntimeException {
+  /** A file that is not a valid model file, with what is wrong and where. */
   public ModelFormatException(String message) {
     super(message);
   }
 
+  /** As {@link #ModelFormatException(String)}, with the underlying cause. */
   public ModelFormatException(String message, Throwable cause) {
     super(message, cause);
   }

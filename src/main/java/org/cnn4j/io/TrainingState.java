@@ -16,6 +16,7 @@ import java.util.Map;
  * rate and its slots such as Adam's m and v), loss and metrics.
  */
 public record TrainingState(int epoch, Map<String, Object> callbacks) {
+  /** Checks the epoch and copies the callback state. */
   public TrainingState {
     if (epoch < 0) throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
     callbacks = Collections.unmodifiableMap(new LinkedHashMap<>(callbacks));

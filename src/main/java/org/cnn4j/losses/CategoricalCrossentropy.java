@@ -8,10 +8,12 @@ import org.cnn4j.kernels.Kernels;
  * smoothing ls, as Keras's: targets y * (1 - ls) + ls / classes.
  */
 public final class CategoricalCrossentropy extends Loss {
+  /** On probabilities (a softmax output), as Keras's default. */
   public CategoricalCrossentropy() {
     this(false);
   }
 
+  /** On logits when {@code fromLogits}, else on probabilities. */
   public CategoricalCrossentropy(boolean fromLogits) {
     super(fromLogits);
   }

@@ -10,6 +10,7 @@ public abstract class Loss {
   private final boolean fromLogits;
   private final float labelSmoothing;
 
+  /** A loss on logits when {@code fromLogits}, else on probabilities. */
   protected Loss(boolean fromLogits) {
     this(fromLogits, 0f);
   }

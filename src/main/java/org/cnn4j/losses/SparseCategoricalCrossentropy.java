@@ -13,10 +13,12 @@ import org.cnn4j.kernels.Kernels;
  * }</pre>
  */
 public final class SparseCategoricalCrossentropy extends Loss {
+  /** On probabilities (a softmax output), as Keras's default. */
   public SparseCategoricalCrossentropy() {
     this(false);
   }
 
+  /** On logits when {@code fromLogits}, else on probabilities. */
   public SparseCategoricalCrossentropy(boolean fromLogits) {
     super(fromLogits);
   }

@@ -25,6 +25,7 @@ public final class History {
     epochs.add(Collections.unmodifiableMap(new LinkedHashMap<>(logs)));
   }
 
+  /** The number of epochs recorded. */
   public int epochs() {
     return epochs.size();
   }

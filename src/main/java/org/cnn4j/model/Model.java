@@ -60,6 +60,7 @@ public class Model implements AutoCloseable {
   private List<String> metrics = List.of();
   private long seed = 42;
   private Preprocessing preprocessing = Preprocessing.scaled();
+  private List<String> classNames;
   private boolean stopTraining;
   private boolean closed;
 
@@ -139,6 +140,17 @@ public class Model implements AutoCloseable {
 
   public Model preprocessing(Preprocessing p) {
     this.preprocessing = Objects.requireNonNull(p);
+    return this;
+  }
+
+  /** The names of the output classes, in label order, or null when unknown; model files keep them. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /** Names the output classes (one per output unit; null for unknown), e.g. from the training data. */
+  public Model classNames(List<String> names) {
+    classNames = names == null ? null : List.copyOf(names);
     return this;
   }
 

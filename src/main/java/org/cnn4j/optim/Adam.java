@@ -22,14 +22,17 @@ public class Adam extends Optimizer {
   private final float beta2;
   private final float epsilon;
 
+  /** Keras's defaults: learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
   public Adam() {
     this(1e-3f);
   }
 
+  /** Keras's defaults but for the learning rate. */
   public Adam(float learningRate) {
     this(learningRate, 0.9f, 0.999f, 1e-7f);
   }
 
+  /** All four hyperparameters, as Keras's Adam takes them. */
   public Adam(float learningRate, float beta1, float beta2, float epsilon) {
     super(learningRate);
     this.beta1 = beta1;

@@ -19,6 +19,7 @@ public abstract class Optimizer {
   private final WeightDecay decay = new WeightDecay();
   private long iterations;
 
+  /** An optimizer starting at {@code learningRate}. */
   protected Optimizer(float learningRate) {
     this.learningRate = checkRate(learningRate);
     this.schedule = null;

@@ -20,10 +20,12 @@ public final class SGD extends Optimizer {
   private final float momentum;
   private final boolean nesterov;
 
+  /** Keras's defaults: learning rate 0.01, no momentum. */
   public SGD() {
     this(0.01f, 0f, false);
   }
 
+  /** With momentum and, optionally, Nesterov's variant. */
   public SGD(float learningRate, float momentum, boolean nesterov) {
     super(learningRate);
     this.momentum = checkMomentum(momentum);

@@ -100,10 +100,12 @@ public final class ConfusionMatrix {
     return new ConfusionMatrix(copy, classNames);
   }
 
+  /** The number of classes. */
   public int classes() {
     return classNames.size();
   }
 
+  /** The class names, in label order. */
   public List<String> classNames() {
     return classNames;
   }
@@ -134,6 +136,7 @@ public final class ConfusionMatrix {
     return sum;
   }
 
+  /** The number of samples counted. */
   public long total() {
     long sum = 0;
     for (long s : supports) sum += s;

@@ -32,6 +32,7 @@ public final class TrainingCurves {
   /** The size of each PNG in pixels. */
   public static final int WIDTH = 800;
 
+  /** The charts' height in pixels. */
   public static final int HEIGHT = 500;
 
   // matplotlib's first two default colours, so the pictures look like the seed's.

@@ -33,12 +33,14 @@ public final class FitOptions {
   private boolean deterministic;
   private Distributed distributed;
 
+  /** Samples per training step (default 32, as Keras). */
   public FitOptions batchSize(int n) {
     if (n < 1) throw new IllegalArgumentException("batch size must be positive, got " + n);
     batchSize = n;
     return this;
   }
 
+  /** The epoch to stop at (exclusive; default 1), counting from 0 as Keras does. */
   public FitOptions epochs(int n) {
     if (n < 0) throw new IllegalArgumentException("epochs must be >= 0, got " + n);
     epochs = n;
@@ -64,11 +66,13 @@ public final class FitOptions {
     return this;
   }
 
+  /** Data evaluated after each epoch (val_loss, val_accuracy). */
   public FitOptions validationData(Dataset d) {
     validation = Samples.of(d);
     return this;
   }
 
+  /** Data evaluated after each epoch, as samples. */
   public FitOptions validationData(Samples s) {
     validation = s;
     return this;
@@ -154,47 +158,58 @@ public final class FitOptions {
     return this;
   }
 
+  /** Adds callbacks, run in the order given (checkpoints last). */
   public FitOptions callbacks(Callback... cs) {
     callbacks.addAll(List.of(cs));
     return this;
   }
 
+  /** Samples per training step. */
   public int batchSize() {
     return batchSize;
   }
 
+  /** The epoch to stop at (exclusive). */
   public int epochs() {
     return epochs;
   }
 
+  /** The progress output level: 0 silent, 1 bar, 2 one line per epoch. */
   public int verbose() {
     return verbose;
   }
 
+  /** Whether the training data is shuffled each epoch. */
   public boolean shuffle() {
     return shuffle;
   }
 
+  /** The seed of shuffling and augmentation, or null for the model's. */
   public Long seed() {
     return seed;
   }
 
+  /** The validation data, or null. */
   public Samples validation() {
     return validation;
   }
 
+  /** The fraction of the training data held out for validation (0: none). */
   public double validationSplit() {
     return validationSplit;
   }
 
+  /** Whether a short last batch is dropped. */
   public boolean dropRemainder() {
     return dropRemainder;
   }
 
+  /** The input conversion for this fit, or null for the model's. */
   public Preprocessing preprocessing() {
     return preprocessing;
   }
 
+  /** The epoch (from 0) that fit starts at. */
   public int initialEpoch() {
     return initialEpoch;
   }
@@ -204,6 +219,7 @@ public final class FitOptions {
     return callbackStates;
   }
 
+  /** Whether the run must be bitwise reproducible. */
   public boolean deterministic() {
     return deterministic;
   }
@@ -212,6 +228,7 @@ public final class FitOptions {
     return distributed;
   }
 
+  /** The callbacks, in the order given. */
   public List<Callback> callbacks() {
     return List.copyOf(callbacks);
   }

@@ -16,15 +16,22 @@ final class ProgressLogger implements Callback {
   private final boolean live;
   private final int epochs;
   private final int steps;
-  private final PrintStream out = System.out;
+  private final PrintStream out;
   private long epochStart;
   private long lastDraw;
+  private int drawn; // characters of the bar line on screen, which the next line must cover
 
   /** {@code steps}: batches per epoch. */
   ProgressLogger(int verbose, int epochs, int steps) {
-    this.live = verbose == 1 && System.console() != null;
+    this(verbose == 1 && System.console() != null, epochs, steps, System.out);
+  }
+
+  /** {@code live}: redraw a bar with carriage returns (a terminal) rather than one line per epoch. */
+  ProgressLogger(boolean live, int epochs, int steps, PrintStream out) {
+    this.live = live;
     this.epochs = epochs;
     this.steps = steps;
+    this.out = out;
   }
 
   @Override
@@ -47,7 +54,7 @@ final class ProgressLogger implements Callback {
     int width = 30;
     int filled = (int) ((long) width * done / steps);
     String bar = "=".repeat(Math.max(0, filled - 1)) + (filled < width ? ">" : "=") + ".".repeat(width - filled);
-    out.print(String.format(Locale.ROOT, "\r%d/%d [%s] - %.0fs - ETA: %.0fs - %.1fms/step%s", done, steps, bar,
+    draw(String.format(Locale.ROOT, "%d/%d [%s] - %.0fs - ETA: %.0fs - %.1fms/step%s", done, steps, bar,
         elapsed, eta, perStep * 1e3, metrics(logs)));
     out.flush();
   }
@@ -57,11 +64,19 @@ final class ProgressLogger implements Callback {
     double seconds = logs.getOrDefault("seconds", (System.nanoTime() - epochStart) / 1e9);
     String line = String.format(Locale.ROOT, "%d/%d - %.1fs%s", steps, steps, seconds, metrics(logs));
     if (live) {
-      out.print("\r" + line + "\n");
+      draw(line);
+      out.print("\n");
+      drawn = 0;
     } else {
       out.println("Epoch " + (epoch + 1) + "/" + epochs + " - " + line.substring(line.indexOf(" - ") + 3));
     }
     out.flush();
+  }
+
+  /** Replaces the line on screen, blanking what a longer previous line would leave behind. */
+  private void draw(String line) {
+    out.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
+    drawn = line.length();
   }
 
   private static String metrics(Map<String, Double> logs) {

@@ -112,7 +112,9 @@ public final class Trainer {
           lossSum += stepSums[0];
           correct += (long) stepSums[1];
           seen += (int) stepSums[2];
-          Map<String, Double> batchLogs = Map.of("loss", lossSum / seen, acc, (double) correct / seen);
+          Map<String, Double> batchLogs = new LinkedHashMap<>(); // ordered: the progress bar shows them so
+          batchLogs.put("loss", lossSum / seen);
+          batchLogs.put(acc, (double) correct / seen);
           int bi = b.index();
           callbacks.forEach(c -> c.onTrainBatchEnd(bi, batchLogs));
         }

@@ -43,6 +43,7 @@ public final class TrainingRun {
     }
   }
 
+  /** The model being trained. */
   public Model model() {
     return model;
   }

@@ -89,7 +89,7 @@ class CommandLineTest {
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("Unknown option: '--bogus'"), unknown.err());
 
-    Run missing = run("evaluate", "--model", dir.resolve("none.cnn4j").toString());
+    Run missing = run("evaluate", "--model", dir.resolve("none.cnn4j").toString(), "--data", "shapes:10,10");
     assertEquals(1, missing.code());
     assertTrue(missing.err().contains("none.cnn4j: no such file"), missing.err());
 
@@ -142,9 +142,11 @@ class CommandLineTest {
     Path model = dir.resolve("m").resolve("model.cnn4j");
     assertEquals(0, run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "0", "--out",
         model.getParent().toString()).code());
-    Run folderAsImage = run("predict", "--model", model.toString(), dir.toString());
+    // A folder is searched for images (issue 15, item 16); one without any is named.
+    Path noImages = Files.createDirectories(dir.resolve("no-images"));
+    Run folderAsImage = run("predict", "--model", model.toString(), noImages.toString());
     assertEquals(1, folderAsImage.code());
-    assertTrue(folderAsImage.err().contains(dir + " is a directory"), folderAsImage.err());
+    assertTrue(folderAsImage.err().contains("folder " + noImages + " holds no images"), folderAsImage.err());
 
     Run seconds = run("bench", "--seconds", "0");
     assertEquals(1, seconds.code());

@@ -134,4 +134,14 @@ class Cifar10ReaderTest {
       assertPixels(two, 4, 21);
     }
   }
+
+  /** Issue 15, item 15: evaluating reads the test batch alone; the training batches need not even be there. */
+  @Test
+  void readsTheTestBatchAlone() throws IOException {
+    writeRelease(dir);
+    for (int b = 1; b <= 5; b++) Files.write(dir.resolve("data_batch_" + b + ".bin"), new byte[] {1});
+    try (Dataset test = Cifar10Reader.readTest(dir)) {
+      assertArrayEquals(new int[] {0, 9, 4}, test.labels());
+    }
+  }
 }

@@ -192,7 +192,8 @@ class ImageFolderReaderTest {
     png(dir.resolve("a/1.png"), 1);
     writeImage(dir.resolve("b/2.png"), BufferedImage.TYPE_INT_RGB, 5, 4, 2);
     var e = assertThrows(DatasetException.class, () -> ImageFolderReader.read(dir));
-    assertTrue(e.getMessage().contains("2.png is 5x4") && e.getMessage().contains("1.png is 3x4"),
+    // Issue 15, item 11: sizes as people write them, width first, and said so.
+    assertTrue(e.getMessage().contains("2.png is 4x5 (width x height)") && e.getMessage().contains("1.png is 4x3"),
         e.getMessage());
   }
 
@@ -233,5 +234,53 @@ class ImageFolderReaderTest {
     var e = assertThrows(DatasetException.class, () -> ImageFolderReader.readTrainTest(dir));
     assertTrue(e.getMessage().contains("[cat, dog, eel]") && e.getMessage().contains("[cat, dog]"),
         e.getMessage());
+  }
+
+  /** A JPEG cut in the middle of its scan data, as a broken download leaves it. */
+  private static Path cutJpeg(Path file) throws IOException {
+    writeImage(file, BufferedImage.TYPE_INT_RGB, 64, 64, 3);
+    byte[] whole = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+    return file;
+  }
+
+  /** Issue 15, item 7: it used to decode without a word, the missing part made up. */
+  @Test
+  void aJpegCutInItsScanDataIsAnErrorNamingTheFile() throws IOException {
+    writeImage(dir.resolve("a/1.jpg"), BufferedImage.TYPE_INT_RGB, 64, 64, 1);
+    cutJpeg(dir.resolve("a/2.jpg"));
+    var e = assertThrows(DatasetException.class, () -> ImageFolderReader.read(dir));
+    assertTrue(e.getMessage().contains("2.jpg is damaged"), e.getMessage());
+    var single = assertThrows(DatasetException.class,
+        () -> ImageFolderReader.readImage(dir.resolve("a/2.jpg"), ColorMode.RGB, 8, 8));
+    assertTrue(single.getMessage().contains("2.jpg is damaged"), single.getMessage());
+  }
+
+  /** Item 7: where asked for, damaged images are skipped (and logged), the rest read. */
+  @Test
+  void damagedImagesCanBeSkipped() throws IOException {
+    cutJpeg(dir.resolve("a/0.jpg")); // the first file too: the size comes from the first readable one
+    writeImage(dir.resolve("a/1.jpg"), BufferedImage.TYPE_INT_RGB, 64, 64, 1);
+    writeImage(dir.resolve("b/1.jpg"), BufferedImage.TYPE_INT_RGB, 64, 64, 2);
+    cutJpeg(dir.resolve("b/2.jpg"));
+    writeImage(dir.resolve("b/3.jpg"), BufferedImage.TYPE_INT_RGB, 64, 64, 2);
+    try (Dataset d = ImageFolderReader.read(dir, ColorMode.RGB, 0, 0, true)) {
+      assertEquals(3, d.size());
+      assertArrayEquals(new int[] {0, 1, 1}, d.labels());
+      assertEquals(64, d.width());
+    }
+  }
+
+  /** One image, as predict reads it: at the model's size, and whether the file was gray. */
+  @Test
+  void readsOneImageAtAGivenSize() throws IOException {
+    Path rgb = writeImage(dir.resolve("x.png"), BufferedImage.TYPE_INT_RGB, 6, 8, 1);
+    ImageFolderReader.Image image = ImageFolderReader.readImage(rgb, ColorMode.RGB, 3, 4);
+    assertEquals(3 * 4 * 3, image.hwc().length);
+    assertEquals(6, image.fileHeight());
+    assertEquals(8, image.fileWidth());
+    assertTrue(!image.fileGray());
+    Path gray = writeImage(dir.resolve("g.png"), BufferedImage.TYPE_BYTE_GRAY, 3, 4, 1);
+    assertTrue(ImageFolderReader.readImage(gray, ColorMode.RGB, 3, 4).fileGray());
   }
 }

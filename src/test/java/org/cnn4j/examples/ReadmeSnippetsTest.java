@@ -5,7 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.SyntheticShapes;
 import org.cnn4j.io.LoadedModel;
@@ -76,6 +90,41 @@ class ReadmeSnippetsTest {
         assertTrue(model.summary().contains("Connected to"));
         model.fit(train, new FitOptions().batchSize(32).epochs(1).validationData(test));
       }
+    }
+  }
+
+  /**
+   * Issue 15, item 18: every java block of README.md compiles as written, imports included (one
+   * did not: Dataset.of takes a List of class names).
+   */
+  @Test
+  void readmeJavaBlocksCompile(@TempDir Path dir) throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    List<JavaFileObject> units = new ArrayList<>();
+    while (m.find()) {
+      String code = m.group(1);
+      Matcher cls = Pattern.compile("public class (\\w+)").matcher(code);
+      assertTrue(cls.find(), "a README java block is not a whole class with its imports:\n" + code);
+      units.add(new SimpleJavaFileObject(URI.create("string:///" + cls.group(1) + ".java"),
+          JavaFileObject.Kind.SOURCE) {
+        @Override
+        public CharSequence getCharContent(boolean ignoreErrors) {
+          return code;
+        }
+      });
+    }
+    assertTrue(units.size() >= 3, "README java blocks found: " + units.size());
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> errors = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files = javac.getStandardFileManager(errors, null, null)) {
+      boolean ok = javac.getTask(null, files, errors, List.of("-d", dir.toString(), "-classpath",
+          System.getProperty("java.class.path"), "-proc:none"), null, units).call();
+      StringBuilder why = new StringBuilder();
+      for (Diagnostic<? extends JavaFileObject> d : errors.getDiagnostics()) {
+        if (d.getKind() == Diagnostic.Kind.ERROR) why.append(d).append('\n');
+      }
+      assertTrue(ok, why.toString());
     }
   }
 }

@@ -391,7 +391,31 @@ class ModelFileTest {
     }
   }
 
-  private static void assertWeightsEqual(Model expected, Model actual) {
+  /** Issue 15, item 16: the class names travel in the model file; files without them still load. */
+  @Test
+  void classNamesTravelWithTheModel() throws IOException {
+    Path file = dir.resolve("named.cnn4j");
+    try (Sequential m = small()) {
+      m.classNames(List.of("cat", "dog", "frog"));
+      ModelFile.save(m, file);
+    }
+    try (LoadedModel loaded = ModelFile.load(file)) {
+      assertEquals(List.of("cat", "dog", "frog"), loaded.model().classNames());
+    }
+    Path old = dir.resolve("old.cnn4j");
+    editMetadata(file, old, m -> m.remove("class_names"));
+    try (LoadedModel loaded = ModelFile.load(old)) {
+      assertNull(loaded.model().classNames());
+    }
+    Path wrong = dir.resolve("wrong.cnn4j");
+    editMetadata(file, wrong, m -> m.putArray("class_names").add("cat"));
+    assertLoadError(wrong, "class_names has 1 names but the model has 3 outputs");
+    Path notText = dir.resolve("nottext.cnn4j");
+    editMetadata(file, notText, m -> m.putArray("class_names").add(1).add(2).add(3));
+    assertLoadError(notText, "class_names[0] must be a string");
+  }
+
+    private static void assertWeightsEqual(Model expected, Model actual) {
     List<float[]> a = expected.getWeights();
     List<float[]> b = actual.getWeights();
     assertEquals(a.size(), b.size());

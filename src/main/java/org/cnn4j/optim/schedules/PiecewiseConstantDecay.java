@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keras's PiecewiseConstantDecay: {@code values[0]} while step <= boundaries[0],
- * {@code values[i]} while boundaries[i-1] < step <= boundaries[i], and the last
+ * Keras's PiecewiseConstantDecay: {@code values[0]} while {@code step <= boundaries[0]},
+ * {@code values[i]} while {@code boundaries[i-1] < step <= boundaries[i]}, and the last
  * value after the last boundary.
  *
  * <pre>{@code

@@ -38,6 +38,7 @@ public final class ModelCheckpoint implements StatefulCallback {
   private Monitor m;
   private Double best;
 
+  /** Saves to {@code file} after every epoch. */
   public ModelCheckpoint(Path file) {
     this.file = file;
   }
@@ -63,6 +64,7 @@ public final class ModelCheckpoint implements StatefulCallback {
     return this;
   }
 
+  /** The file saved to. */
   public Path file() {
     return file;
   }
