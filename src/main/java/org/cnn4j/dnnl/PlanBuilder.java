@@ -263,6 +263,12 @@ public final class PlanBuilder {
     return Dnnl.implementation(pd).startsWith("ref") ? Dnnl.plain(d) : d;
   }
 
+  /** Plans the current layer as the identity: its output is its input, its input's gradient its output's. */
+  public void passThrough() {
+    output(input());
+    onBackward(() -> diffInput(diffOutput()));
+  }
+
   /**
    * Registers the layer's backward planning; it runs after all forward planning,
    * in reverse. A layer may register several: the last registered runs first and

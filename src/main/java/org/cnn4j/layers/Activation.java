@@ -100,9 +100,8 @@ public final class Activation extends Layer {
 
   @Override
   public void plan(PlanBuilder b) {
-    if (absorbed) {
-      b.output(b.input());
-      b.onBackward(() -> b.diffInput(b.diffOutput()));
+    if (absorbed) { // the layer before applies the function
+      b.passThrough();
       return;
     }
     Tensor out = ActivationPlanner.forward(b, function, b.input(), false);

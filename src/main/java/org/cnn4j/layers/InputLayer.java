@@ -27,8 +27,7 @@ public final class InputLayer extends Layer {
 
   @Override
   public void plan(PlanBuilder b) {
-    b.output(b.input());
-    b.onBackward(() -> b.diffInput(b.diffOutput()));
+    b.passThrough();
   }
 
   @Override

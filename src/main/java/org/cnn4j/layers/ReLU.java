@@ -95,9 +95,8 @@ public final class ReLU extends Layer {
 
   @Override
   public void plan(PlanBuilder b) {
-    if (absorbed) {
-      b.output(b.input());
-      b.onBackward(() -> b.diffInput(b.diffOutput()));
+    if (absorbed) { // the layer before applies the function
+      b.passThrough();
       return;
     }
     ActivationFunction f = function();

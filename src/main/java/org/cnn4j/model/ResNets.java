@@ -99,8 +99,9 @@ public final class ResNets {
         .kernelRegularizer(L2);
   }
 
+  /** Average pooling over the last stage's whole map (8x8 for 32x32 images, the script's pool_size=8), Dense softmax. */
   private static Model head(SymbolicTensor in, SymbolicTensor x, int classes, String name) {
-    x = new AveragePooling2D(8).call(x);
+    x = new AveragePooling2D(x.shape().get(0), x.shape().get(1)).call(x);
     SymbolicTensor out = new Dense(classes).activation("softmax").kernelInitializer("he_normal")
         .call(new Flatten().call(x));
     return new Model(in, out, name);
