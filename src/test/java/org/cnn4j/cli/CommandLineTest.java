@@ -19,28 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command end to end on the embedded dataset, as a new user would run it. */
 class CommandLineTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  /** The command run in this JVM, its output captured. */
+  private static Cli.Run run(String... args) {
+    return Cli.run(args);
   }
 
   @Test
   void trainEvaluatePredict(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
-    Run train = run("train", "--data", "shapes:600,200", "--epochs", "2", "--batch", "20", "--out", out.toString(),
+    Cli.Run train = run("train", "--data", "shapes:600,200", "--epochs", "2", "--batch", "20", "--out", out.toString(),
         "--verbose", "1");
     assertEquals(0, train.code(), train.err());
     // Not a terminal: exactly one line per epoch, no carriage returns.
@@ -66,18 +53,18 @@ class CommandLineTest {
     assertEquals(11, Files.readAllLines(out.resolve("confusion-matrix.csv")).size());
     assertTrue(Files.readString(out.resolve("report.txt")).contains("weighted avg"));
 
-    Run eval = run("evaluate", "--model", out.resolve("model.cnn4j").toString(), "--data", "shapes:10,200");
+    Cli.Run eval = run("evaluate", "--model", out.resolve("model.cnn4j").toString(), "--data", "shapes:10,200");
     assertEquals(0, eval.code(), eval.err());
     assertTrue(eval.out().contains("200 samples - loss:"), eval.out());
 
     Path img = dir.resolve("x.png");
     ImageIO.write(new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB), "png", img.toFile());
-    Run predict = run("predict", "--model", out.resolve("model.cnn4j").toString(), img.toString());
+    Cli.Run predict = run("predict", "--model", out.resolve("model.cnn4j").toString(), img.toString());
     assertEquals(0, predict.code(), predict.err());
     assertTrue(predict.out().matches("(?s).*x\\.png: [a-z_]+ \\(0\\.\\d{4}\\).*"), predict.out());
 
     Path csvOut = dir.resolve("pred.csv");
-    Run all = run("predict", "--model", out.resolve("model.cnn4j").toString(), "--data", "shapes:10,30", "--csv",
+    Cli.Run all = run("predict", "--model", out.resolve("model.cnn4j").toString(), "--data", "shapes:10,30", "--csv",
         csvOut.toString());
     assertEquals(0, all.code(), all.err());
     assertEquals(31, Files.readAllLines(csvOut).size());
@@ -85,15 +72,15 @@ class CommandLineTest {
 
   @Test
   void errorsAPersonCanActOn(@TempDir Path dir) throws Exception {
-    Run unknown = run("train", "--bogus");
+    Cli.Run unknown = run("train", "--bogus");
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("Unknown option: '--bogus'"), unknown.err());
 
-    Run missing = run("evaluate", "--model", dir.resolve("none.cnn4j").toString(), "--data", "shapes:10,10");
+    Cli.Run missing = run("evaluate", "--model", dir.resolve("none.cnn4j").toString(), "--data", "shapes:10,10");
     assertEquals(1, missing.code());
     assertTrue(missing.err().contains("none.cnn4j: no such file"), missing.err());
 
-    Run badData = run("train", "--data", "folder:" + dir.resolve("nothing"));
+    Cli.Run badData = run("train", "--data", "folder:" + dir.resolve("nothing"));
     assertEquals(1, badData.code());
     assertTrue(badData.err().contains("does not exist"), badData.err());
 
@@ -101,7 +88,7 @@ class CommandLineTest {
     Files.writeString(json, "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": ["
         + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, 32, 32, 3]}},"
         + "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"lstm\", \"units\": 4}}]}}");
-    Run unsupported = run("train", "--model", json.toString(), "--data", "shapes:20,10");
+    Cli.Run unsupported = run("train", "--model", json.toString(), "--data", "shapes:20,10");
     assertEquals(1, unsupported.code());
     assertTrue(unsupported.err().contains("LSTM") && unsupported.err().contains("Conv2D"), unsupported.err());
 
@@ -111,7 +98,7 @@ class CommandLineTest {
         + "{\"class_name\": \"Flatten\", \"config\": {\"name\": \"flatten\"}},"
         + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"dense\", \"units\": 10, \"activation\": \"softmax\"}}"
         + "]}}");
-    Run mismatch = run("train", "--model", small.toString(), "--data", "shapes:20,10");
+    Cli.Run mismatch = run("train", "--model", small.toString(), "--data", "shapes:20,10");
     assertEquals(1, mismatch.code());
     assertTrue(mismatch.err().contains("(32, 32, 3)") && mismatch.err().contains("(28, 28, 1)"), mismatch.err());
 
@@ -122,7 +109,7 @@ class CommandLineTest {
     ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
     for (String[] args : List.of(new String[] {"evaluate", "--model", json32.toString(), "--data", "shapes:10,10"},
         new String[] {"predict", "--model", json32.toString(), png.toString()})) {
-      Run r = run(args);
+      Cli.Run r = run(args);
       assertEquals(1, r.code(), args[0] + ": " + r.out());
       assertTrue(r.err().contains("no weights"), r.err());
     }
@@ -130,12 +117,12 @@ class CommandLineTest {
 
   @Test
   void smallMistakesAreNamedPrecisely(@TempDir Path dir) throws Exception {
-    Run emptyOut = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "0", "--out", "");
+    Cli.Run emptyOut = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "0", "--out", "");
     assertEquals(1, emptyOut.code());
     assertTrue(emptyOut.err().contains("--out is empty"), emptyOut.err());
 
     Files.write(dir.resolve("images.idx"), new byte[16]);
-    Run idx = run("train", "--data", "idx:" + dir.resolve("images.idx") + ",");
+    Cli.Run idx = run("train", "--data", "idx:" + dir.resolve("images.idx") + ",");
     assertEquals(1, idx.code());
     assertTrue(idx.err().contains("a path is missing") && !idx.err().contains("after ':'"), idx.err());
 
@@ -144,14 +131,14 @@ class CommandLineTest {
         model.getParent().toString()).code());
     // A folder is searched for images (issue 15, item 16); one without any is named.
     Path noImages = Files.createDirectories(dir.resolve("no-images"));
-    Run folderAsImage = run("predict", "--model", model.toString(), noImages.toString());
+    Cli.Run folderAsImage = run("predict", "--model", model.toString(), noImages.toString());
     assertEquals(1, folderAsImage.code());
     assertTrue(folderAsImage.err().contains("folder " + noImages + " holds no images"), folderAsImage.err());
 
-    Run seconds = run("bench", "--seconds", "0");
+    Cli.Run seconds = run("bench", "--seconds", "0");
     assertEquals(1, seconds.code());
     assertTrue(seconds.err().contains("--seconds must be positive"), seconds.err());
-    Run benchModel = run("bench", "--model", dir.resolve("none.json").toString());
+    Cli.Run benchModel = run("bench", "--model", dir.resolve("none.json").toString());
     assertEquals(1, benchModel.code());
     assertTrue(benchModel.err().contains("none.json: no such file"), benchModel.err());
     assertTrue(benchModel.out().isEmpty(), "nothing measured: " + benchModel.out());
@@ -165,7 +152,7 @@ class CommandLineTest {
   void unusableOutputPathsAreReportedUpFront(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("a-file");
     Files.writeString(file, "keep me");
-    Run train = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--out", file.toString());
+    Cli.Run train = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--out", file.toString());
     assertEquals(1, train.code());
     assertTrue(train.err().contains("--out " + file) && train.err().contains("not a directory"), train.err());
     assertTrue(train.out().lines().noneMatch(l -> l.startsWith("Epoch ")), "no training: " + train.out());
@@ -174,19 +161,19 @@ class CommandLineTest {
     Path model = dir.resolve("m").resolve("model.cnn4j");
     assertEquals(0, run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "0", "--out",
         model.getParent().toString()).code());
-    Run evaluate = run("evaluate", "--model", model.toString(), "--data", "shapes:10,10", "--out", file.toString());
+    Cli.Run evaluate = run("evaluate", "--model", model.toString(), "--data", "shapes:10,10", "--out", file.toString());
     assertEquals(1, evaluate.code());
     assertTrue(evaluate.err().contains("--out " + file + ": not a directory"), evaluate.err());
-    Run predict = run("predict", "--model", model.toString(), "--data", "shapes:10,10", "--csv",
+    Cli.Run predict = run("predict", "--model", model.toString(), "--data", "shapes:10,10", "--csv",
         file.resolve("p.csv").toString());
     assertEquals(1, predict.code());
     assertTrue(predict.err().contains(file + ": not a directory"), predict.err());
-    Run predictDir = run("predict", "--model", model.toString(), "--data", "shapes:10,10", "--csv", dir.toString());
+    Cli.Run predictDir = run("predict", "--model", model.toString(), "--data", "shapes:10,10", "--csv", dir.toString());
     assertEquals(1, predictDir.code());
     assertTrue(predictDir.err().contains("--csv " + dir + ": is a directory"), predictDir.err());
     assertEquals("keep me", Files.readString(file));
 
-    Run resume = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--out",
+    Cli.Run resume = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--out",
         dir.resolve("out").toString(), "--resume", file.toString());
     assertEquals(1, resume.code());
     assertTrue(resume.err().contains("--resume " + file) && resume.err().contains("not a directory"), resume.err());
@@ -196,7 +183,7 @@ class CommandLineTest {
   @Test
   void aValidationSplitOutsideZeroToOneIsRefused(@TempDir Path dir) {
     for (String split : List.of("-0.3", "1", "1.5")) {
-      Run train = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--validation-split",
+      Cli.Run train = run("train", "--data", "shapes:40,10", "--epochs", "1", "--verbose", "2", "--validation-split",
           split, "--out", dir.toString());
       assertEquals(1, train.code(), split + ": " + train.out());
       assertTrue(train.err().contains("--validation-split " + split), train.err());
@@ -216,7 +203,7 @@ class CommandLineTest {
       }
     }
     Path out = dir.resolve("out");
-    Run train = run("train", "--data", "folder:" + dir.resolve("data"), "--epochs", "1", "--batch", "4",
+    Cli.Run train = run("train", "--data", "folder:" + dir.resolve("data"), "--epochs", "1", "--batch", "4",
         "--validation-split", "0.5", "--verbose", "0", "--out", out.toString());
     assertEquals(0, train.code(), train.err());
     List<String> rows = Files.readAllLines(out.resolve("confusion-matrix.csv"));
@@ -229,11 +216,11 @@ class CommandLineTest {
 
   @Test
   void summaryAndHelp() {
-    Run summary = run("summary");
+    Cli.Run summary = run("summary");
     assertEquals(0, summary.code());
     assertTrue(summary.out().contains("dense (Dense)                  (None, 128)          1048704"), summary.out());
     for (String cmd : List.of("train", "evaluate", "predict", "summary", "bench")) {
-      Run help = run(cmd, "--help");
+      Cli.Run help = run(cmd, "--help");
       assertEquals(0, help.code(), cmd);
       assertTrue(help.out().contains("Usage: cnn4j " + cmd), help.out());
     }
@@ -241,7 +228,7 @@ class CommandLineTest {
 
   @Test
   void benchSmokePrintsJsonLines() {
-    Run bench = run("bench", "--batch", "4", "--seconds", "0.2");
+    Cli.Run bench = run("bench", "--batch", "4", "--seconds", "0.2");
     assertEquals(0, bench.code(), bench.err());
     List<String> all = bench.out().lines().toList();
     assertTrue(all.get(0).matches("\\{\"mode\":\"peak\",\"threads\":\\d+,\"isa\":\"(avx512|avx2|none)\","
@@ -258,7 +245,7 @@ class CommandLineTest {
 
   @Test
   void benchBesideABusyNeighbourStopsItAfterwards() {
-    Run bench = run("bench", "--batch", "4", "--seconds", "0.1", "--no-profile", "--neighbour");
+    Cli.Run bench = run("bench", "--batch", "4", "--seconds", "0.1", "--no-profile", "--neighbour");
     assertEquals(0, bench.code(), bench.err());
     assertTrue(bench.out().lines().findFirst().orElseThrow().endsWith("\"neighbour\":true}"), bench.out());
     assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive),
@@ -268,7 +255,7 @@ class CommandLineTest {
   @Test
   void benchWithTwoThreadCountsPrintsTheirRatio() {
     int before = Threads.get();
-    Run bench = run("bench", "--batch", "4", "--seconds", "0.1", "--threads", "2,1", "--no-profile");
+    Cli.Run bench = run("bench", "--batch", "4", "--seconds", "0.1", "--threads", "2,1", "--no-profile");
     assertEquals(0, bench.code(), bench.err());
     List<String> lines = bench.out().lines().toList();
     assertEquals(7, lines.size(), bench.out());
@@ -278,7 +265,7 @@ class CommandLineTest {
     assertTrue(lines.get(4).startsWith("{\"mode\":\"train\",\"batch\":4,\"threads\":1,"), lines.get(4));
     assertTrue(lines.get(6).matches("\\{\"mode\":\"scaling\",\"batch\":4,\"threads\":1,\"of_threads\":2,"
         + "\"train_ratio\":[0-9.]+,\"infer_ratio\":[0-9.]+}"), lines.get(6));
-    Run bad = run("bench", "--threads", "0");
+    Cli.Run bad = run("bench", "--threads", "0");
     assertNotEquals(0, bad.code(), "--threads 0 is refused");
     assertTrue(bad.err().contains("--threads must be at least 1"), bad.err());
     assertEquals(before, Threads.get(), "the bench gives the caller its thread count back");

@@ -20,34 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** cnn4j recipes, and cnn4j train --recipe with command-line overrides. */
 class RecipeCommandTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  /** The command run in this JVM, its output captured. */
+  private static Cli.Run run(String... args) {
+    return Cli.run(args);
   }
 
   @Test
   void recipesAreListedByTheirCommandAndInTrainHelp() {
-    Run list = run("recipes");
+    Cli.Run list = run("recipes");
     assertEquals(0, list.code(), list.err());
     assertTrue(list.out().contains("keras-cifar10-resnet\n  Keras's cifar10_resnet.py"), list.out());
     assertTrue(list.out().contains("cifar10-resnet20-fast\n"), list.out());
     assertTrue(list.out().contains("batch 128, 40 epochs"), list.out());
-    Run help = run("train", "--help");
+    Cli.Run help = run("train", "--help");
     assertTrue(help.out().contains("keras-cifar10-resnet, cifar10-resnet20-fast"), help.out());
-    Run top = run("--help");
+    Cli.Run top = run("--help");
     assertTrue(top.out().contains("recipes"), top.out());
   }
 
@@ -55,7 +42,7 @@ class RecipeCommandTest {
   void aRecipeTrainsWithItsSettingsAndTheCommandLineOverridesThem(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("fast");
     // 400 training images in batches of 50 (an override): 8 steps per epoch, 2 epochs (another override).
-    Run fast = run("train", "--data", "shapes:400,100", "--recipe", "cifar10-resnet20-fast", "--epochs", "2",
+    Cli.Run fast = run("train", "--data", "shapes:400,100", "--recipe", "cifar10-resnet20-fast", "--epochs", "2",
         "--batch", "50", "--out", out.toString(), "--verbose", "2");
     assertEquals(0, fast.code(), fast.err());
     assertTrue(fast.out().contains("recipe cifar10-resnet20-fast: "), fast.out());
@@ -73,7 +60,7 @@ class RecipeCommandTest {
     assertEquals(3, history.size());
 
     Path keras = dir.resolve("keras");
-    Run k = run("train", "--data", "shapes:200,50", "--recipe", "keras-cifar10-resnet", "--epochs", "1",
+    Cli.Run k = run("train", "--data", "shapes:200,50", "--recipe", "keras-cifar10-resnet", "--epochs", "1",
         "--label-smoothing", "0.2", "--lr", "0.002", "--no-augment", "--out", keras.toString(), "--verbose", "0");
     assertEquals(0, k.code(), k.err());
     try (LoadedModel m = ModelFile.load(keras.resolve("model.cnn4j"))) {
@@ -82,7 +69,7 @@ class RecipeCommandTest {
       assertEquals(0.2f, m.model().loss().labelSmoothing());
     }
 
-    Run bad = run("train", "--recipe", "nope", "--out", dir.resolve("x").toString());
+    Cli.Run bad = run("train", "--recipe", "nope", "--out", dir.resolve("x").toString());
     assertEquals(1, bad.code());
     assertTrue(bad.err().contains("unknown recipe 'nope'; known recipes: keras-cifar10-resnet"), bad.err());
   }
