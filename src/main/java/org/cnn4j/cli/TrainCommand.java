@@ -101,6 +101,10 @@ final class TrainCommand implements Callable<Integer> {
       + " Without it, the images of a folder must all have one size.")
   String imageSize;
 
+  @Option(names = "--color-mode", paramLabel = "MODE", description = "rgb or grayscale: the channels image "
+      + "folders are read into, whatever the files hold (default: rgb, or the resumed model's).")
+  String colorMode;
+
   @Option(names = "--skip-damaged-images", description = "Leave out image files that cannot be decoded (counted "
       + "in a warning) instead of stopping.")
   boolean skipDamaged;
@@ -202,8 +206,10 @@ final class TrainCommand implements Callable<Integer> {
     Path checkpointDir = resume != null ? resume : outDir.resolve(BACKUP);
     Path checkpoint = checkpointDir.resolve("checkpoint.cnn4j");
     LoadedModel saved = resume == null ? null : Resume.latest(checkpoint);
+    ColorMode color = colorMode != null ? parseColorMode(colorMode)
+        : saved != null && saved.model().inputShape().get(2) == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
     DataSpec.Reading reading = new DataSpec.Reading(seed, size == null ? 0 : size.height(),
-        size == null ? 0 : size.width(), ColorMode.RGB, skipDamaged);
+        size == null ? 0 : size.width(), color, skipDamaged);
     try (TrainTest sets = DataSpec.load(data, reading);
         Model m = saved != null ? saved.model() : ModelSpec.create(modelSpec, sets.train())) {
       Dataset train = sets.train();
@@ -388,5 +394,13 @@ final class TrainCommand implements Callable<Integer> {
   /** The value as the user typed it, for -0.3 or 1.5; whole numbers without ".0". */
   private static String validationSplit(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  static ColorMode parseColorMode(String text) {
+    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "rgb" -> ColorMode.RGB;
+      case "grayscale" -> ColorMode.GRAYSCALE;
+      default -> throw new IllegalArgumentException("--color-mode " + text + ": expected rgb or grayscale");
+    };
   }
 }

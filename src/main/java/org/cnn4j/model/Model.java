@@ -222,6 +222,18 @@ public class Model implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Floating-point operations of one sample's forward pass, two per
+   * multiply-add, in the layers that do nearly all of them (convolutions and
+   * Dense), as the primitives of an inference plan at batch 1 count them.
+   * Builds that plan (and lays out the weights) if the model has not run yet.
+   */
+  public double forwardFlopsPerSample() {
+    double flops = 0;
+    for (org.cnn4j.dnnl.Step s : plan(1, false).forwardSteps()) flops += s.flops();
+    return flops;
+  }
+
   /** Keras's summary table: layer (type), output shape, parameter count, totals. */
   public String summary() {
     requireBuilt();
