@@ -151,6 +151,50 @@ class DistributedTest {
     assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size(), "a header and two epochs");
   }
 
+  /**
+   * Asserts: a run of 2 processes x batch 8 checkpointed after epoch 1 and resumed
+   * by one process of batch 16 (the same global batch) ends within
+   * {@link #TOLERANCE} of the uninterrupted 2 x 8 run (2 x 12 steps, all of the
+   * data order, augmentation and dropout keyed by the global sample); a
+   * --deterministic resume with another process count is refused, naming it.
+   */
+  @Test
+  void resumesWithAnotherProcessCountWhenTheGlobalBatchStays() throws Exception {
+    Path ck = dir.resolve("ck");
+    String[] data = {"--data", "shapes:96,16", "--watchdog", "60", "--verbose", "0"};
+    Launcher.start(dir, "first", 2, cli(data, "--distributed", "--batch", "8", "--epochs", "1", "--resume",
+        ck.toString(), "--out", dir.resolve("a").toString())).finish();
+    Launcher.start(dir, "resumed", 0, cli(data, "--batch", "16", "--epochs", "2", "--resume", ck.toString(), "--out",
+        dir.resolve("b").toString())).finish();
+    Launcher.start(dir, "whole", 2, cli(data, "--distributed", "--batch", "8", "--epochs", "2", "--out",
+        dir.resolve("c").toString())).finish();
+    try (LoadedModel resumed = ModelFile.load(dir.resolve("b").resolve("model.cnn4j"));
+        LoadedModel whole = ModelFile.load(dir.resolve("c").resolve("model.cnn4j"))) {
+      assertEquals(whole.model().counter().get(), resumed.model().counter().get(), "steps");
+      List<float[]> a = whole.model().getWeights();
+      List<float[]> b = resumed.model().getWeights();
+      double worst = 0;
+      for (int t = 0; t < a.size(); t++)
+        for (int i = 0; i < a.get(t).length; i++) worst = Math.max(worst, Math.abs(a.get(t)[i] - b.get(t)[i]));
+      assertTrue(worst <= TOLERANCE, "resumed on 1 x 16 differs from 2 x 8 by " + worst);
+    }
+    Path det = dir.resolve("det");
+    Launcher.start(dir, "det1", 2, cli(data, "--distributed", "--batch", "8", "--epochs", "1", "--deterministic",
+        "--resume", det.toString(), "--out", dir.resolve("d").toString())).finish();
+    Launcher.Job refused = Launcher.start(dir, "det2", 0, cli(data, "--batch", "16", "--epochs", "2",
+        "--deterministic", "--resume", det.toString(), "--out", dir.resolve("e").toString()));
+    assertTrue(refused.process().waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+    assertNotEquals(0, refused.process().exitValue());
+    assertTrue(refused.errors().contains("process"), refused.errors());
+  }
+
+  private static String[] cli(String[] common, String... args) {
+    List<String> all = new java.util.ArrayList<>(List.of("cli", "train"));
+    all.addAll(List.of(common));
+    all.addAll(List.of(args));
+    return all.toArray(String[]::new);
+  }
+
   private static float[] floats(Path file) throws Exception {
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
     float[] out = new float[b.remaining() / 4];
