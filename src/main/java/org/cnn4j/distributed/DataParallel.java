@@ -86,6 +86,7 @@ public final class DataParallel implements AutoCloseable {
     Mpi.broadcastBytes(names, 0);
     long bytes = arena.floats() * Float.BYTES;
     Mpi.broadcast(arena.weightsAddress(), bytes, 0);
+    Mpi.broadcast(arena.stateAddress(), arena.stateFloats() * Float.BYTES, 0); // BatchNormalization's statistics
     List<String> chiefSlots = head[2] == 0 ? List.of()
         : List.of(new String(names, StandardCharsets.UTF_8).split("\n"));
     for (String s : chiefSlots) Mpi.broadcast(arena.slot(s), bytes, 0);
@@ -98,9 +99,14 @@ public final class DataParallel implements AutoCloseable {
   }
 
   private void checkSameLayout(ParameterArena arena) {
-    long[] mine = new long[1 + arena.parameters().size()];
+    List<org.cnn4j.dnnl.Parameter> ps = arena.parameters();
+    long[] mine = new long[2 + ps.size()];
     mine[0] = arena.floats();
-    for (int i = 0; i < arena.parameters().size(); i++) mine[i + 1] = arena.weightAddress(arena.parameters().get(i)) - arena.weightsAddress();
+    mine[1] = arena.stateFloats();
+    for (int i = 0; i < ps.size(); i++) { // each tensor's offset in its buffer (trainable or state)
+      org.cnn4j.dnnl.Parameter p = ps.get(i);
+      mine[i + 2] = arena.weightAddress(p) - (p.trainable() ? arena.weightsAddress() : arena.stateAddress());
+    }
     enter("comparison of the parameter layouts");
     long[] all = Mpi.allgatherLongs(mine);
     leave();
@@ -139,6 +145,21 @@ public final class DataParallel implements AutoCloseable {
     leave();
   }
 
+  /**
+   * Replaces every rank's non-trainable state (BatchNormalization's moving mean
+   * and variance, which each rank updates from its own slices, as replicas do
+   * under Keras's MirroredStrategy) by the mean over the ranks, as reading such
+   * a variable does there. Called after each epoch's training steps, so that
+   * evaluation, checkpoints and the end-of-epoch hash see one model.
+   */
+  public void averageState(Model model) {
+    if (size == 1) return;
+    ParameterArena arena = model.arena();
+    enter("mean of the BatchNormalization statistics");
+    Mpi.allreduceFloats(arena.stateAddress(), arena.stateFloats(), 1f / size);
+    leave();
+  }
+
   /** Sums a few values over the ranks, in place (evaluation's loss and counts). */
   public void sum(double[] values) {
     if (size == 1) return;
@@ -159,20 +180,22 @@ public final class DataParallel implements AutoCloseable {
 
   /**
    * After an epoch's callbacks (which ran on rank 0 only): checks that every
-   * rank's weights are bitwise rank 0's, and gives every rank rank 0's stop flag
+   * rank's weights and state are bitwise rank 0's, and gives every rank rank 0's stop flag
    * and learning rate.
    */
   public void endEpoch(Model model, int epoch) {
     if (size == 1) return;
     ParameterArena arena = model.arena();
-    long[] mine = {Mpi.hash(arena.weightsAddress(), arena.floats() * Float.BYTES), model.stopTraining() ? 1 : 0,
+    long hash = Mpi.hash(arena.weightsAddress(), arena.floats() * Float.BYTES) * 31
+        + Mpi.hash(arena.stateAddress(), arena.stateFloats() * Float.BYTES);
+    long[] mine = {hash, model.stopTraining() ? 1 : 0,
         Float.floatToIntBits(model.optimizer().learningRate())};
     enter("end-of-epoch check of the weights");
     long[] all = Mpi.allgatherLongs(mine);
     leave();
     for (int r = 1; r < size; r++) {
       if (all[3 * r] != all[0]) {
-        throw new IllegalStateException("after epoch " + (epoch + 1) + " the weights of rank " + r
+        throw new IllegalStateException("after epoch " + (epoch + 1) + " the weights or BatchNormalization statistics of rank " + r
             + " differ from rank 0's (hash " + Long.toHexString(all[3 * r]) + " against " + Long.toHexString(all[0])
             + "): the ranks no longer train one model; the gradient sum gave them different bits");
       }

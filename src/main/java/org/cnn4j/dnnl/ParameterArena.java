@@ -31,6 +31,7 @@ public final class ParameterArena implements AutoCloseable {
   private Tensor stateValues;
   private final Map<String, Tensor> slots = new LinkedHashMap<>();
   private long floats;
+  private long stateFloats;
   private Regularizers regularizers;
 
   public ParameterArena(List<Parameter> parameters) {
@@ -56,7 +57,7 @@ public final class ParameterArena implements AutoCloseable {
   /** Lays out and allocates the arena once every parameter has a layout; fills initial values. */
   public void allocate(long seed) {
     floats = layOut(trainable);
-    long stateFloats = layOut(state);
+    stateFloats = layOut(state);
     weights = zeroed(floats);
     gradients = zeroed(floats);
     stateValues = zeroed(stateFloats);
@@ -112,6 +113,19 @@ public final class ParameterArena implements AutoCloseable {
   /** Total floats in each arena buffer (padding of blocked layouts included). */
   public long floats() {
     return floats;
+  }
+
+  /**
+   * Floats of the buffer of non-trainable tensors (BatchNormalization's moving
+   * statistics), padding included; at least 1.
+   */
+  public long stateFloats() {
+    return stateFloats;
+  }
+
+  /** The buffer of non-trainable tensors; see {@link #stateFloats()}. */
+  public long stateAddress() {
+    return stateValues.address();
   }
 
   public long weightsAddress() {

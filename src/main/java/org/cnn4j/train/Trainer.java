@@ -118,6 +118,7 @@ public final class Trainer {
           int bi = b.index();
           callbacks.forEach(c -> c.onTrainBatchEnd(bi, batchLogs));
         }
+        dp.averageState(model); // distributed: each rank's BatchNormalization statistics -> their mean
         long trained = System.nanoTime();
         logs = new LinkedHashMap<>();
         logs.put("loss", lossSum / seen);

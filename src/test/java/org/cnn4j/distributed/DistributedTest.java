@@ -152,6 +152,33 @@ class DistributedTest {
   }
 
   /**
+   * Asserts: with BatchNormalization, each rank normalises its own slice (as
+   * replicas do under Keras's MirroredStrategy) and the moving statistics are
+   * averaged over the ranks after the epoch: both ranks end bitwise equal,
+   * moving statistics included, and after one step the moving mean (0.01 of
+   * the mean of the slices' means) is that of 1 process x batch 16.
+   */
+  @Test
+  void batchNormalizationStatisticsAreTheMeanOfTheRanks() throws Exception {
+    Path two = Files.createDirectory(dir.resolve("bn-two"));
+    Path one = Files.createDirectory(dir.resolve("bn-one"));
+    Launcher.start(dir, "bn-two", 2, "fitbn", two.toString(), "16", "8").finish();
+    Launcher.start(dir, "bn-one", 0, "fitbn", one.toString(), "16", "16").finish();
+    assertArrayEquals(floats(two.resolve("weights-0.bin")), floats(two.resolve("weights-1.bin")),
+        "the ranks' weights or statistics differ");
+    float[] mean2 = floats(two.resolve("mean-0.bin"));
+    float[] mean1 = floats(one.resolve("mean-0.bin"));
+    double worst = 0;
+    double size = 0;
+    for (int i = 0; i < mean1.length; i++) {
+      worst = Math.max(worst, Math.abs(mean2[i] - mean1[i]));
+      size = Math.max(size, Math.abs(mean1[i]));
+    }
+    assertTrue(size > 1e-4, "the moving mean did not move: " + size);
+    assertTrue(worst <= TOLERANCE, "moving mean of 2 x 8 differs from 1 x 16 by " + worst);
+  }
+
+  /**
    * Asserts: a run of 2 processes x batch 8 checkpointed after epoch 1 and resumed
    * by one process of batch 16 (the same global batch) ends within
    * {@link #TOLERANCE} of the uninterrupted 2 x 8 run (2 x 12 steps, all of the

@@ -56,6 +56,7 @@ public final class MpiChild {
     System.out.flush();
     switch (args[0]) {
       case "fit" -> fit(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), d);
+      case "fitbn" -> fitBatchNormalization(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), d);
       case "train" -> train(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
           d.watchdog(Duration.ofMillis(Long.parseLong(args[4]))));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -84,6 +85,27 @@ public final class MpiChild {
     try (Dataset train = SyntheticShapes.generate(samples, 5); Sequential m = model()) {
       m.fit(train, options(batch).epochs(1).distributed(d).callbacks(progress(0)));
       writeWeights(m, dir.resolve("weights-" + d.rank() + ".bin"));
+    }
+  }
+
+  /** Conv, BatchNormalization, ReLU, pool, dense: one epoch, then every weight and the moving mean alone. */
+  static void fitBatchNormalization(Path dir, int samples, int batch, Distributed d) throws IOException {
+    try (Dataset train = SyntheticShapes.generate(samples, 5); Sequential m = new Sequential("bn")) {
+      m.add(new Conv2D(8, 3).padding("same").inputShape(32, 32, 3));
+      m.add(new org.cnn4j.layers.BatchNormalization());
+      m.add(new org.cnn4j.layers.ReLU());
+      m.add(new MaxPool2D(2));
+      m.add(new Flatten());
+      m.add(new Dense(10).activation("softmax"));
+      m.seed(3).compile("adam", "sparse_categorical_crossentropy", "accuracy");
+      m.fit(train, new FitOptions().batchSize(batch).shuffle(false).epochs(1).distributed(d));
+      writeWeights(m, dir.resolve("weights-" + d.rank() + ".bin"));
+      float[] mean = m.getWeights().get(m.weightNames().indexOf(m.weightNames().stream()
+          .filter(n -> n.endsWith("moving_mean")).findFirst().orElseThrow()));
+      try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve("mean-" + d.rank()
+          + ".bin")))) {
+        for (float v : mean) out.writeFloat(v);
+      }
     }
   }
 
