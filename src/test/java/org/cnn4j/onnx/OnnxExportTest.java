@@ -152,12 +152,18 @@ class OnnxExportTest {
   void nchwInput(@TempDir Path dir) throws Exception {
     try (Model m = branches()) {
       randomizeStatistics(m, 3, 1f);
+      m.classNames(List.of("a", "b", "c", "d", "e"));
       Path file = dir.resolve("m.onnx");
       m.exportOnnx(file, new OnnxOptions().inputLayout(OnnxOptions.Layout.NCHW));
       byte[] onnx = Files.readAllBytes(file);
       try (OnnxRuntimeRunner ort = new OnnxRuntimeRunner(onnx, 1)) {
         TensorInfo in = (TensorInfo) ort.session().getInputInfo().get("input").getInfo();
         assertArrayEquals(new long[] {-1, 3, 6, 5}, in.getShape());
+        var meta = ort.session().getMetadata();
+        assertEquals("cnn4j", meta.getProducerName());
+        assertEquals("NCHW", meta.getCustomMetadata().get("cnn4j.input_layout"));
+        assertEquals("a\nb\nc\nd\ne", meta.getCustomMetadata().get("cnn4j.class_names"));
+        assertEquals(Float.toString(1 / 255f), meta.getCustomMetadata().get("cnn4j.preprocessing.scale"));
       }
       assertMatches(m, onnx, OnnxOptions.Layout.NCHW, 2);
     }
