@@ -23,7 +23,6 @@ import org.cnn4j.layers.Dense;
 import org.cnn4j.layers.DepthwiseConv2D;
 import org.cnn4j.layers.Dropout;
 import org.cnn4j.layers.Flatten;
-import org.cnn4j.layers.GlobalAveragePooling2D;
 import org.cnn4j.layers.GlobalMaxPooling2D;
 import org.cnn4j.layers.GlobalPooling2D;
 import org.cnn4j.layers.InputLayer;
@@ -190,7 +189,6 @@ public final class OnnxExport {
       if (l instanceof MaxPool2D || l instanceof AveragePooling2D) return pooling(l, x);
       if (l instanceof GlobalPooling2D gp) {
         String op = gp instanceof GlobalMaxPooling2D ? "GlobalMaxPool" : "GlobalAveragePool";
-        if (!(gp instanceof GlobalMaxPooling2D) && !(gp instanceof GlobalAveragePooling2D)) throw unsupported(l);
         // {N, C, H, W} -> {N, C, 1, 1}, which is (1, 1, C) NCHW with keepdims, else flattened to {N, C}
         if (gp.keepdims()) return g.node(op, name, List.of(x));
         return g.node("Flatten", name, List.of(g.node(op, name + "/pool", List.of(x))), Attribute.of("axis", 1L));
