@@ -118,9 +118,6 @@ public final class OnnxExport {
 
   /** One model's translation, layer by layer. Image values are NCHW inside the graph. */
   private static final class Converter {
-    private static final String INPUT = "input";
-    private static final String OUTPUT = "output";
-
     private final Model model;
     private final OnnxOptions options;
     private final OnnxGraph g;
@@ -143,8 +140,9 @@ public final class OnnxExport {
         throw new IllegalArgumentException("model '" + model.name() + "' takes input of shape " + in.withBatch()
             + ", not images: the NCHW layout applies only to (height, width, channels) inputs");
       }
-      g.input(INPUT, image && !nhwc ? new long[] {-1, in.get(2), in.get(0), in.get(1)} : batched(in));
-      String x = image && nhwc ? g.node("Transpose", "input_nchw", List.of(INPUT), ints("perm", 0, 3, 1, 2)) : INPUT;
+      g.input(image && !nhwc ? new long[] {-1, in.get(2), in.get(0), in.get(1)} : batched(in));
+      String x = image && nhwc ? g.node("Transpose", "input_nchw", List.of(OnnxGraph.INPUT), ints("perm", 0, 3, 1, 2))
+          : OnnxGraph.INPUT;
 
       List<Layer> layers = model.layers();
       String[] values = new String[layers.size()];
@@ -158,14 +156,9 @@ public final class OnnxExport {
       String y = values[values.length - 1];
       if (out.rank() == 3) {
         if (nhwc) y = g.node("Transpose", "output_nhwc", List.of(y), ints("perm", 0, 2, 3, 1));
-        g.output(OUTPUT, nhwc ? batched(out) : new long[] {-1, out.get(2), out.get(0), out.get(1)});
+        g.output(y, nhwc ? batched(out) : new long[] {-1, out.get(2), out.get(0), out.get(1)});
       } else {
-        g.output(OUTPUT, batched(out));
-      }
-      if (y.equals(INPUT)) {
-        g.node("Identity", OUTPUT, List.of(y)); // a model that only passes its input through
-      } else {
-        g.rename(y, OUTPUT);
+        g.output(y, batched(out));
       }
       return g;
     }

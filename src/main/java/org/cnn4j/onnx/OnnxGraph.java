@@ -1,7 +1,9 @@
 package org.cnn4j.onnx;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.cnn4j.onnx.OnnxFields.AttributeProto;
 import org.cnn4j.onnx.OnnxFields.GraphProto;
 import org.cnn4j.onnx.OnnxFields.NodeProto;
@@ -12,10 +14,15 @@ import org.cnn4j.onnx.OnnxFields.ValueInfoProto;
 
 /**
  * An ONNX graph being assembled: nodes in topological order, float and int64
- * initializers, one float input and one float output whose first axis is the
- * symbolic batch size. {@link #encode} writes it as a GraphProto.
+ * initializers, one float input named {@value #INPUT} and one float output
+ * named {@value #OUTPUT}, whose first axis is the symbolic batch size. Every
+ * other value gets the name asked for, or that name with a suffix when it is
+ * taken (a layer named "output", say). {@link #encode} writes a GraphProto.
  */
 final class OnnxGraph {
+  static final String INPUT = "input";
+  static final String OUTPUT = "output";
+
   /** A node attribute: an int, a float, or a list of ints. */
   record Attribute(String name, int type, long i, float f, long[] ints) {
     static Attribute of(String name, long value) {
@@ -38,47 +45,58 @@ final class OnnxGraph {
   private final String name;
   private final List<Node> nodes = new ArrayList<>();
   private final List<Initializer> initializers = new ArrayList<>();
-  private String inputName;
+  private final Set<String> taken = new HashSet<>(Set.of(INPUT, OUTPUT));
   private long[] inputDims;
-  private String outputName;
   private long[] outputDims;
 
   OnnxGraph(String name) {
     this.name = name;
   }
 
-  /** Adds a node with one output named {@code output}; returns that name. */
+  /** Adds a node with one output, named {@code output} if that is free; returns the name given. */
   String node(String op, String output, List<String> inputs, Attribute... attributes) {
-    nodes.add(new Node(op, output, List.copyOf(inputs), List.of(output), List.of(attributes)));
-    return output;
+    String name = unique(output);
+    nodes.add(new Node(op, name, List.copyOf(inputs), List.of(name), List.of(attributes)));
+    return name;
   }
 
   /** A float constant of the given dims (none for a scalar), values in row-major order; returns its name. */
   String floats(String name, long[] dims, float[] values) {
-    initializers.add(new Initializer(name, dims.clone(), values, null));
-    return name;
+    String unique = unique(name);
+    initializers.add(new Initializer(unique, dims.clone(), values, null));
+    return unique;
   }
 
   /** An int64 constant vector (a Reshape's shape, say); returns its name. */
   String longs(String name, long... values) {
-    initializers.add(new Initializer(name, new long[] {values.length}, null, values.clone()));
-    return name;
+    String unique = unique(name);
+    initializers.add(new Initializer(unique, new long[] {values.length}, null, values.clone()));
+    return unique;
   }
 
-  /** The graph's input: float32 of the given dims, -1 standing for the batch. */
-  void input(String name, long... dims) {
-    inputName = name;
+  private String unique(String name) {
+    String n = name;
+    for (int k = 1; !taken.add(n); k++) n = name + "_" + k;
+    return n;
+  }
+
+  /** The graph's input {@value #INPUT}: float32 of the given dims, -1 standing for the batch. */
+  void input(long... dims) {
     inputDims = dims.clone();
   }
 
-  /** The graph's output: float32 of the given dims, -1 standing for the batch. */
-  void output(String name, long... dims) {
-    outputName = name;
+  /** Makes {@code value} the graph's output {@value #OUTPUT}: float32 of the given dims, -1 for the batch. */
+  void output(String value, long... dims) {
+    if (value.equals(INPUT)) { // a graph that passes its input through
+      nodes.add(new Node("Identity", OUTPUT, List.of(INPUT), List.of(OUTPUT), List.of()));
+    } else {
+      rename(value, OUTPUT);
+    }
     outputDims = dims.clone();
   }
 
   /** Renames a value everywhere it is produced or read. */
-  void rename(String from, String to) {
+  private void rename(String from, String to) {
     for (int k = 0; k < nodes.size(); k++) {
       Node n = nodes.get(k);
       nodes.set(k, new Node(n.op, n.name, replaced(n.inputs, from, to), replaced(n.outputs, from, to), n.attributes));
@@ -101,8 +119,8 @@ final class OnnxGraph {
     for (Node n : nodes) g.message(GraphProto.NODE, encode(n));
     g.string(GraphProto.NAME, name);
     for (Initializer t : initializers) g.message(GraphProto.INITIALIZER, encode(t));
-    g.message(GraphProto.INPUT, valueInfo(inputName, inputDims));
-    g.message(GraphProto.OUTPUT, valueInfo(outputName, outputDims));
+    g.message(GraphProto.INPUT, valueInfo(INPUT, inputDims));
+    g.message(GraphProto.OUTPUT, valueInfo(OUTPUT, outputDims));
     return g;
   }
 

@@ -70,7 +70,7 @@ class ProtoWriterTest {
     OnnxGraph g = new OnnxGraph("g");
     g.node("Relu", "y", List.of("x"));
     g.node("Softmax", "z", List.of("y"), OnnxGraph.Attribute.of("axis", 1L));
-    g.input("x", -1, 2);
+    g.input(-1, 2);
     g.output("z", -1, 2);
     byte[] graph = g.encode().toByteArray();
     // GraphProto.node (1): NodeProto {input "x", output "y", name "y", op_type "Relu"}
