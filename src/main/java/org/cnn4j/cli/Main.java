@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         "  CNN4J_JAVA_OPTS  JVM options, replacing the default -XX:+UseSerialGC",
         "Run 'cnn4j COMMAND --help' for a command's options."},
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-        BenchCommand.class, RecipesCommand.class, ModelsCommand.class})
+        BenchCommand.class, RecipesCommand.class, ModelsCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

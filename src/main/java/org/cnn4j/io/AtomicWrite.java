@@ -22,23 +22,24 @@ import org.slf4j.LoggerFactory;
  * in the same directory, which is flushed to disk (fsync), checked, and only
  * then renamed over the target; the directory is flushed after the rename.
  * On any failure the temporary file is removed and the target is untouched.
+ * cnn4j's writers (model files, Keras JSON, ONNX) all go through it.
  */
-final class AtomicWrite {
+public final class AtomicWrite {
   private static final Logger log = LoggerFactory.getLogger(AtomicWrite.class);
 
   /** Writes the file's bytes. */
-  interface Content {
+  public interface Content {
     void writeTo(OutputStream out) throws IOException;
   }
 
   /** Reads the written temporary file back; throws if it is not good. */
-  interface Check {
+  public interface Check {
     void check(Path written) throws IOException;
   }
 
   private AtomicWrite() {}
 
-  static void write(Path target, Content content, Check check) throws IOException {
+  public static void write(Path target, Content content, Check check) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Files.createDirectories(dir);
@@ -67,7 +68,7 @@ final class AtomicWrite {
    * as their message (a FileAlreadyExistsException from creating the folder
    * when a file of that name is in the way, say).
    */
-  static String describe(IOException e) {
+  public static String describe(IOException e) {
     String m = e.getMessage();
     if (e instanceof FileAlreadyExistsException f && f.getReason() == null) {
       return f.getFile() + (Files.isDirectory(Path.of(f.getFile())) ? " already exists" : " is not a directory");

@@ -297,6 +297,21 @@ public class Model implements AutoCloseable {
   }
 
   /**
+   * Writes the inference graph and weights as an ONNX file (opset 13) taking NHWC input, as the
+   * model does; see {@link org.cnn4j.onnx.OnnxExport}.
+   */
+  public void exportOnnx(Path file) {
+    exportOnnx(file, new org.cnn4j.onnx.OnnxOptions());
+  }
+
+  /** Like {@link #exportOnnx(Path)}, with the input layout (NHWC or NCHW) from {@code options}. */
+  public void exportOnnx(Path file, org.cnn4j.onnx.OnnxOptions options) {
+    requireOpen();
+    requireBuilt();
+    org.cnn4j.onnx.OnnxExport.write(this, file, options);
+  }
+
+  /**
    * All weights in Keras's order and layouts, as Keras's get_weights(): per layer kernel and
    * bias, or gamma, beta, moving_mean, moving_variance (non-trainable state included); kernels HWIO.
    */
