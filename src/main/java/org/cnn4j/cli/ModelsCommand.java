@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /** {@code cnn4j models}: the model zoo with parameter counts and forward FLOPs per image. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-    description = {"List the zoo's models (cnn4j train --model NAME) with their parameter counts and the",
-        "floating-point operations of one image's forward pass (2 per multiply-add, convolutions and Dense).",
+    description = {"List the zoo's models (cnn4j train --model NAME) with their parameter counts and the "
+        + "floating-point operations of one image's forward pass (2 per multiply-add, convolutions and Dense).",
         "Example: cnn4j models --input 28x28x1"})
 final class ModelsCommand implements Callable<Integer> {
   @Option(names = "--input", defaultValue = "32x32x3", paramLabel = "HxWxC",
