@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.ParameterArena;
 import org.cnn4j.dnnl.Tensor;
 import org.cnn4j.model.Model;
@@ -98,16 +99,21 @@ public final class DataParallel implements AutoCloseable {
   }
 
   private void checkSameLayout(ParameterArena arena) {
-    long[] mine = new long[1 + arena.parameters().size()];
+    List<Parameter> ps = arena.parameters();
+    long[] mine = new long[1 + 2 * ps.size()];
     mine[0] = arena.floats();
-    for (int i = 0; i < arena.parameters().size(); i++) mine[i + 1] = arena.weightAddress(arena.parameters().get(i)) - arena.weightsAddress();
+    for (int i = 0; i < ps.size(); i++) {
+      mine[2 * i + 1] = arena.weightAddress(ps.get(i)) - arena.weightsAddress();
+      mine[2 * i + 2] = ps.get(i).planShapeHash(); // a Dense kernel read as 2-D on one rank, 4-D on another
+    }
     enter("comparison of the parameter layouts");
     long[] all = Mpi.allgatherLongs(mine);
     leave();
     for (int r = 1; r < size; r++) {
       if (!Arrays.equals(all, r * mine.length, (r + 1) * mine.length, all, 0, mine.length)) {
         throw new IllegalStateException("rank " + r + " lays out the model's parameters differently from rank 0 "
-            + "(another CPU type picks other oneDNN layouts): run every rank on the same kind of CPU");
+            + "(another CPU type picks other oneDNN layouts, or -Dcnn4j.denseInput differs): run every rank on the "
+            + "same kind of CPU with the same options");
       }
     }
   }

@@ -178,6 +178,14 @@ public final class Parameter {
     return rowOrder;
   }
 
+  /**
+   * A hash of how the plan sees this tensor (its oneDNN dims and any row order):
+   * processes that must update the same arena bytes alike compare it.
+   */
+  public long planShapeHash() {
+    return 31L * Arrays.hashCode(dnnlDims) + Arrays.hashCode(rowOrder);
+  }
+
   /** The layout of this tensor in the arena; chosen once, by the first plan that uses it. */
   boolean hasLayout() {
     return layout != null;
