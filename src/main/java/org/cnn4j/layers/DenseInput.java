@@ -13,6 +13,13 @@ package org.cnn4j.layers;
  * layer, and {@link Dense#inputLayout(DenseInput)} sets it for one. Whatever is
  * chosen, weights cross the API in Keras's (features, units) order, features in
  * (h, w, c) order.
+ *
+ * <p>Determinism: the two forms add in different orders (results agree to float
+ * rounding, not bitwise), and a timed choice may come out differently in another
+ * process. Deterministic and data-parallel fits therefore take a fixed rule
+ * instead of timing (the 4-D form below AVX-512, the view from AVX-512 on), model
+ * files and checkpoints record the form taken, and a loaded model takes it again
+ * unless a form is forced; see {@link Dense#inputChoice()} for what was taken and why.
  */
 public enum DenseInput {
   /** Time both forms when the first plan is built and take the faster (see {@link Dense#inputLayout()}). */
