@@ -23,6 +23,7 @@ import org.cnn4j.distributed.DataParallel;
 import org.cnn4j.distributed.Distributed;
 import org.cnn4j.layers.Dense;
 import org.cnn4j.layers.DenseInput;
+import org.cnn4j.layers.DenseInputChoice;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.model.Model;
 import picocli.CommandLine.Command;
@@ -233,7 +234,7 @@ final class BenchCommand implements Callable<Integer> {
   private static void printDenseInputs(Model m, int batch, int threads) {
     for (Layer l : m.layers()) {
       if (!(l instanceof Dense d) || d.inputChoice() == null || d.inputChoice().reason().equals("only form")) continue;
-      Dense.InputChoice c = d.inputChoice();
+      DenseInputChoice c = d.inputChoice();
       StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
           "{\"mode\":\"dense_input\",\"batch\":%d,\"threads\":%d,\"layer\":\"%s\",\"taken\":\"%s\",\"reason\":\"%s\"",
           batch, threads, d.name(), c.taken().keyword(), c.reason()));

@@ -2,7 +2,6 @@ package org.cnn4j.layers;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.inner_product_backward_data;
 import org.bytedeco.dnnl.inner_product_backward_weights;
@@ -15,8 +14,6 @@ import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
 import org.cnn4j.io.LayerConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Fully connected layer, Keras's Dense: {@code y = activation(x W + b)} on a
@@ -32,14 +29,10 @@ import org.slf4j.LoggerFactory;
  * either way.
  */
 public final class Dense extends KernelLayer<Dense> {
-  private static final Logger log = LoggerFactory.getLogger(Dense.class);
-  /** Choices timed in this process, by problem: models built alike in one process plan alike. */
-  private static final Map<String, InputChoice> TIMED = new ConcurrentHashMap<>();
-
   private final int units;
   private DenseInput requested = DenseInput.AUTO;
   private DenseInput restored;
-  private InputChoice choice;
+  private DenseInputChoice choice;
 
   public Dense(int units) {
     this.units = positive("units", units);
@@ -106,17 +99,9 @@ public final class Dense extends KernelLayer<Dense> {
   }
 
   /** Why the first plan read the input as it does, with the times when they were measured; null before it. */
-  public InputChoice inputChoice() {
+  public DenseInputChoice inputChoice() {
     return choice;
   }
-
-  /**
-   * How the first plan read the input and why ({@code reason}: "timed", "timed earlier
-   * in this process", "forced", "saved" (a model file's), "deterministic", "only form"); the seconds of one forward and backward pass of
-   * each form and their oneDNN implementations when they were timed, NaN and null otherwise.
-   */
-  public record InputChoice(DenseInput taken, String reason, double viewSeconds, double fourDSeconds,
-      String viewImplementations, String fourDImplementations) {}
 
   @Override
   public void plan(PlanBuilder b) {
@@ -125,7 +110,7 @@ public final class Dense extends KernelLayer<Dense> {
     double flops = 2.0 * n * features * units; // 2 per multiply-add; each pass does as many
     Tensor src = b.input();
     Tensor fourD = src.unflattened();
-    if (choice == null) choice = choose(b, src, fourD);
+    if (choice == null) choice = DenseInputChoice.choose(this, b, src, fourD, requested, restored);
     if (choice.taken() == DenseInput.FOUR_D) {
       if (fourD == null) {
         throw new IllegalStateException("Dense '" + name() + "': its first plan read a Flatten of a 4-D activation "
@@ -155,13 +140,13 @@ public final class Dense extends KernelLayer<Dense> {
     planWith(b, fourD, primitives(b.batch(), fourD.desc(), kernel.dnnlDims()), problem, flops);
   }
 
-  private long[] fourDWeights(Tensor fourD) {
+  long[] fourDWeights(Tensor fourD) {
     long[] d = Dnnl.dims(fourD.desc());
     return new long[] {units, d[1], d[2], d[3]};
   }
 
   /** The inner product's primitives for a source layout and kernel dims; everything else oneDNN chooses. */
-  private KernelPlanner.Primitives primitives(int n, memory.desc src, long[] wDims) {
+  KernelPlanner.Primitives primitives(int n, memory.desc src, long[] wDims) {
     long[] dstDims = {n, units};
     var eng = Dnnl.engine();
     memory.desc biasAny = biasDesc(units);
@@ -184,77 +169,6 @@ public final class Dense extends KernelLayer<Dense> {
             Dnnl.any(dstDims), (inner_product_forward.primitive_desc) fwd);
       }
     };
-  }
-
-  /**
-   * Once, at the first plan: the forced form, the deterministic rule, a form this
-   * process already timed for the same problem, or both timed now.
-   */
-  private InputChoice choose(PlanBuilder b, Tensor src, Tensor fourD) {
-    if (fourD == null) return new InputChoice(DenseInput.VIEW, "only form", Double.NaN, Double.NaN, null, null);
-    DenseInput want = requested != DenseInput.AUTO ? requested : DenseInput.fromSystemProperty();
-    if (want != DenseInput.AUTO) return log(new InputChoice(want, "forced", Double.NaN, Double.NaN, null, null));
-    if (restored != null) return log(new InputChoice(restored, "saved", Double.NaN, Double.NaN, null, null));
-    if (!b.measuresLayouts()) {
-      return log(new InputChoice(deterministicRule(), "deterministic", Double.NaN, Double.NaN, null, null));
-    }
-    int n = b.batch();
-    KernelTrial.Candidate view = candidate(b, primitives(n, src.desc(), new long[] {units, inputShape().get(0)}),
-        src.desc());
-    KernelTrial.Candidate four = candidate(b, primitives(n, fourD.desc(), fourDWeights(fourD)), fourD.desc());
-    if (four == null) return log(new InputChoice(DenseInput.VIEW, "only form", Double.NaN, Double.NaN, null, null));
-    if (view == null) return log(new InputChoice(DenseInput.FOUR_D, "only form", Double.NaN, Double.NaN, null, null));
-    String key = String.join(" ", Dnnl.cpuIsa(), "threads " + org.cnn4j.Threads.get(),
-        b.training() ? "training" : "inference", b.firstLayer() ? "first" : "", java.util.Arrays.toString(
-            Dnnl.dims(fourD.desc())), "order " + java.util.Arrays.hashCode(src.flatOrder()), "units " + units,
-        outputActivation().toString(), "bias " + useBias());
-    InputChoice timed = TIMED.get(key);
-    if (timed != null) {
-      return log(new InputChoice(timed.taken(), "timed earlier in this process", timed.viewSeconds(),
-          timed.fourDSeconds(), timed.viewImplementations(), timed.fourDImplementations()));
-    }
-    double[] t = KernelTrial.medians(List.of(view, four));
-    InputChoice c = new InputChoice(t[1] < t[0] ? DenseInput.FOUR_D : DenseInput.VIEW, "timed", t[0], t[1],
-        view.implementations(), four.implementations());
-    TIMED.putIfAbsent(key, c);
-    return log(c);
-  }
-
-  /** A form's primitives as the plan would create them, or null when oneDNN cannot run it with a JIT kernel. */
-  private KernelTrial.Candidate candidate(PlanBuilder b, KernelPlanner.Primitives p, memory.desc diffSrc) {
-    try {
-      var prop = b.training() ? dnnl.prop_kind.forward_training : dnnl.prop_kind.forward_inference;
-      primitive_desc fwd = p.forward(prop, ActivationPlanner.postOps(outputActivation()));
-      primitive_desc bww = b.training() ? p.backwardWeights(fwd) : null;
-      primitive_desc bwd = b.training() && !b.firstLayer() ? p.backwardData(fwd) : null;
-      KernelTrial.Candidate c = new KernelTrial.Candidate(fwd, bww, bwd, useBias(), diffSrc);
-      return c.optimized() ? c : null;
-    } catch (RuntimeException e) { // oneDNN has no implementation for this form
-      log.debug("Dense '{}': no plan for input {}: {}", name(), diffSrc, e.toString());
-      return null;
-    }
-  }
-
-  /**
-   * The form a deterministic or data-parallel run takes without timing, the same on
-   * every run on one kind of CPU: the 4-D form below AVX-512, where it measured
-   * faster (AMD EPYC, AVX2), the 2-D view from AVX-512 on, where that did.
-   */
-  static DenseInput deterministicRule() {
-    return switch (Dnnl.cpuIsa()) {
-      case "sse41", "avx", "avx2", "avx2_vnni", "avx2_vnni_2" -> DenseInput.FOUR_D;
-      default -> DenseInput.VIEW;
-    };
-  }
-
-  private InputChoice log(InputChoice c) {
-    if (log.isDebugEnabled()) {
-      log.debug(String.format(java.util.Locale.ROOT,
-          "Dense '%s' reads its flattened input as %s (%s; %s): view %.3f ms [%s], 4d %.3f ms [%s]", name(),
-          c.taken() == DenseInput.FOUR_D ? "the 4-D blocked tensor" : "a 2-D view", c.reason(), Dnnl.cpuIsa(),
-          c.viewSeconds() * 1e3, c.viewImplementations(), c.fourDSeconds() * 1e3, c.fourDImplementations()));
-    }
-    return c;
   }
 
   /** The layer a Keras Dense config describes. */

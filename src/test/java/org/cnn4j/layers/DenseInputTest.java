@@ -105,7 +105,7 @@ class DenseInputTest {
       assertEquals(DenseInput.AUTO, first.inputLayout());
       assertNull(first.inputChoice());
       a.plan(N, true, false);
-      Dense.InputChoice c = first.inputChoice();
+      DenseInputChoice c = first.inputChoice();
       assertTrue(c.reason().startsWith("timed"), c.reason());
       assertNotEquals(DenseInput.AUTO, c.taken());
       assertEquals(c.taken(), first.inputLayout());
@@ -137,7 +137,7 @@ class DenseInputTest {
       m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
       m.fit(x, y, new FitOptions().batchSize(4).epochs(1).deterministic(true));
       assertEquals("deterministic", dense.inputChoice().reason());
-      assertEquals(Dense.deterministicRule(), dense.inputLayout());
+      assertEquals(DenseInputChoice.deterministicRule(), dense.inputLayout());
     }
   }
 
