@@ -21,6 +21,10 @@ import org.cnn4j.bench.TrainingBenchmark.StepTime;
 import org.cnn4j.Threads;
 import org.cnn4j.distributed.DataParallel;
 import org.cnn4j.distributed.Distributed;
+import org.cnn4j.layers.Dense;
+import org.cnn4j.layers.DenseInput;
+import org.cnn4j.layers.DenseInputChoice;
+import org.cnn4j.layers.Layer;
 import org.cnn4j.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +62,11 @@ final class BenchCommand implements Callable<Integer> {
       + "beside the benchmark, as on a shared server (default off).")
   boolean neighbour;
 
+  @Option(names = "--dense-input", paramLabel = "FORM", description = "How Dense after Flatten reads its input: "
+      + "view (a 2-D view), 4d (the 4-D blocked tensor) or auto (time both at the first plan and take the faster; "
+      + "the default, or -Dcnn4j.denseInput). The profile's 'dense_input' line says what was taken.")
+  String denseInput;
+
   @Option(names = "--distributed", description = {"Measure data-parallel training over MPI: under mpirun, every "
       + "process trains on its own batch with the gradient sum (rank 0 prints); otherwise run 1 process x 1 "
       + "thread, 1 process x --processes threads, then mpirun -np --processes with 1 thread each, and print the "
@@ -79,9 +88,19 @@ final class BenchCommand implements Callable<Integer> {
       if (batch < 1) throw new IllegalArgumentException("--batch sizes must be positive, got " + batch);
     }
     if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+    DenseInput form = null;
+    if (denseInput != null) {
+      try {
+        form = DenseInput.parse(denseInput);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--dense-input: " + e.getMessage(), e);
+      }
+    }
     // A bad --model fails now, with its message, rather than after the peak measurement.
     ModelSpec.load(model).close();
     int callerThreads = Threads.get();
+    String callerDenseInput = System.getProperty(DenseInput.PROPERTY);
+    if (form != null) System.setProperty(DenseInput.PROPERTY, form.keyword()); // read by each Dense's first plan
     try (BusyNeighbour busy = neighbour ? BusyNeighbour.start() : null) {
       if (distributed) {
         measureDistributed();
@@ -90,6 +109,8 @@ final class BenchCommand implements Callable<Integer> {
       measure(counts);
     } finally {
       Threads.set(callerThreads);
+      if (callerDenseInput == null) System.clearProperty(DenseInput.PROPERTY);
+      else System.setProperty(DenseInput.PROPERTY, callerDenseInput);
     }
     return 0;
   }
@@ -113,7 +134,10 @@ final class BenchCommand implements Callable<Integer> {
           Result infer = TrainingBenchmark.infer(m, batch, seconds);
           System.out.println(TrainingBenchmark.json(train));
           System.out.println(TrainingBenchmark.json(infer));
-          if (profile) printProfile(train, peaks.get(t));
+          if (profile) {
+            printDenseInputs(m, batch, t);
+            printProfile(train, peaks.get(t));
+          }
           rates.put(t, new double[] {train.imagesPerSecond(), infer.imagesPerSecond()});
         }
       }
@@ -204,6 +228,22 @@ final class BenchCommand implements Callable<Integer> {
                 + "\"infer_ratio\":%.3f}", batch, t, most, r[0] / base[0], r[1] / base[1]));
       }
     });
+  }
+
+  /** Per Dense layer after Flatten: the form its first (training) plan took, why, and the times when measured. */
+  private static void printDenseInputs(Model m, int batch, int threads) {
+    for (Layer l : m.layers()) {
+      if (!(l instanceof Dense d) || d.inputChoice() == null || d.inputChoice().reason().equals("only form")) continue;
+      DenseInputChoice c = d.inputChoice();
+      StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+          "{\"mode\":\"dense_input\",\"batch\":%d,\"threads\":%d,\"layer\":\"%s\",\"taken\":\"%s\",\"reason\":\"%s\"",
+          batch, threads, d.name(), c.taken().keyword(), c.reason()));
+      if (!Double.isNaN(c.viewSeconds())) {
+        s.append(String.format(Locale.ROOT, ",\"view_ms\":%.4f,\"4d_ms\":%.4f,\"view_impl\":\"%s\",\"4d_impl\":\"%s\"",
+            c.viewSeconds() * 1e3, c.fourDSeconds() * 1e3, c.viewImplementations(), c.fourDImplementations()));
+      }
+      System.out.println(s.append('}'));
+    }
   }
 
   private static void printProfile(Result r, double peakGflops) {

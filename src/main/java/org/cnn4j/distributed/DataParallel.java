@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.ParameterArena;
 import org.cnn4j.dnnl.Tensor;
 import org.cnn4j.model.Model;
@@ -99,13 +100,16 @@ public final class DataParallel implements AutoCloseable {
   }
 
   private void checkSameLayout(ParameterArena arena) {
-    List<org.cnn4j.dnnl.Parameter> ps = arena.parameters();
-    long[] mine = new long[2 + ps.size()];
+    List<Parameter> ps = arena.parameters();
+    long[] mine = new long[2 + 2 * ps.size()];
     mine[0] = arena.floats();
     mine[1] = arena.stateFloats();
-    for (int i = 0; i < ps.size(); i++) { // each tensor's offset in its buffer (trainable or state)
-      org.cnn4j.dnnl.Parameter p = ps.get(i);
-      mine[i + 2] = arena.weightAddress(p) - (p.trainable() ? arena.weightsAddress() : arena.stateAddress());
+    for (int i = 0; i < ps.size(); i++) {
+      Parameter p = ps.get(i);
+      // Each tensor's offset in its buffer (trainable or state), and its oneDNN dims (a Dense kernel read
+      // as 2-D on one rank, 4-D on another).
+      mine[2 * i + 2] = arena.weightAddress(p) - (p.trainable() ? arena.weightsAddress() : arena.stateAddress());
+      mine[2 * i + 3] = p.planShapeHash();
     }
     enter("comparison of the parameter layouts");
     long[] all = Mpi.allgatherLongs(mine);
@@ -113,7 +117,8 @@ public final class DataParallel implements AutoCloseable {
     for (int r = 1; r < size; r++) {
       if (!Arrays.equals(all, r * mine.length, (r + 1) * mine.length, all, 0, mine.length)) {
         throw new IllegalStateException("rank " + r + " lays out the model's parameters differently from rank 0 "
-            + "(another CPU type picks other oneDNN layouts): run every rank on the same kind of CPU");
+            + "(another CPU type picks other oneDNN layouts, or -Dcnn4j.denseInput differs): run every rank on the "
+            + "same kind of CPU with the same options");
       }
     }
   }

@@ -61,8 +61,8 @@ public final class Parameter {
 
   private final String name;
   private final int[] kerasShape;
-  private final long[] dnnlDims;
-  private final memory.format_tag plainTag;
+  private long[] dnnlDims;
+  private memory.format_tag plainTag;
   private final Init init;
   private final int fanIn;
   private final int fanOut;
@@ -134,6 +134,29 @@ public final class Parameter {
     return plainTag;
   }
 
+  /**
+   * Gives the tensor other oneDNN dims (a Dense kernel that reads a 4-D
+   * activation: {units, C, H, W} instead of {units, C*H*W}) and the plain tag
+   * whose memory order is still Keras's, before its arena layout is chosen.
+   * The Keras shape, and so every value crossing the API, stays the same.
+   *
+   * @throws IllegalStateException once a plan has fixed the layout with other dims
+   */
+  public void dnnlLayout(long[] dims, memory.format_tag tag) {
+    if (Arrays.equals(dims, dnnlDims) && tag == plainTag) return;
+    if (hasLayout()) {
+      throw new IllegalStateException(name + ": its oneDNN dims are fixed by the first plan; set them before it");
+    }
+    long n = 1;
+    for (long d : dims) n *= d;
+    if (n != size()) {
+      throw new IllegalArgumentException(name + ": dims " + Arrays.toString(dims) + " hold " + n + " values, not "
+          + size());
+    }
+    this.dnnlDims = dims.clone();
+    this.plainTag = tag;
+  }
+
   public long size() {
     long n = 1;
     for (int d : kerasShape) n *= d;
@@ -153,6 +176,14 @@ public final class Parameter {
 
   int[] rowOrder() {
     return rowOrder;
+  }
+
+  /**
+   * A hash of how the plan sees this tensor (its oneDNN dims and any row order):
+   * processes that must update the same arena bytes alike compare it.
+   */
+  public long planShapeHash() {
+    return 31L * Arrays.hashCode(dnnlDims) + Arrays.hashCode(rowOrder);
   }
 
   /** The layout of this tensor in the arena; chosen once, by the first plan that uses it. */

@@ -83,6 +83,7 @@ public final class PlanBuilder {
   private final Map<Tensor, Integer> holders = new IdentityHashMap<>();
   private final List<Map.Entry<String, Tensor>> layerOutputs = new ArrayList<>();
   private boolean lossFusesSoftmax;
+  private boolean measureLayouts = true;
   private int node = MODEL_INPUT;
   private String layer = "input";
   private Tensor diffOutput;
@@ -176,6 +177,19 @@ public final class PlanBuilder {
 
   public void lossFusesSoftmax(boolean fused) {
     this.lossFusesSoftmax = fused;
+  }
+
+  /**
+   * Whether a layer with two valid plans may time them to choose (true), or must
+   * take a choice that is the same on every run on this kind of CPU (false:
+   * deterministic and data-parallel fits).
+   */
+  public boolean measuresLayouts() {
+    return measureLayouts;
+  }
+
+  public void measureLayouts(boolean measure) {
+    this.measureLayouts = measure;
   }
 
   /** The current layer's (first) input. */

@@ -17,6 +17,7 @@ public final class Tensor implements AutoCloseable {
   private final memory memory;
   private final memory.desc desc;
   private int[] flatOrder;
+  private Tensor unflattened;
   private List<Tensor> views = List.of();
 
   Tensor(memory memory, memory.desc desc) {
@@ -94,6 +95,19 @@ public final class Tensor implements AutoCloseable {
 
   public Tensor flatOrder(int[] order) {
     this.flatOrder = order;
+    return this;
+  }
+
+  /**
+   * For a 2-D view that {@code Flatten} made of a 4-D activation: that 4-D
+   * tensor (same buffer), which a Dense layer may read instead. Null otherwise.
+   */
+  public Tensor unflattened() {
+    return unflattened;
+  }
+
+  public Tensor unflattened(Tensor fourD) {
+    this.unflattened = fourD;
     return this;
   }
 

@@ -17,6 +17,8 @@ import java.util.zip.CRC32;
 import org.cnn4j.data.Preprocessing;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.ParameterArena;
+import org.cnn4j.layers.Dense;
+import org.cnn4j.layers.DenseInput;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.model.Model;
 import org.cnn4j.optim.Adam;
@@ -33,7 +35,9 @@ import org.cnn4j.optim.SGD;
  *       version, creation time, training state (epoch, steps, seed, optimizer
  *       in Keras 3's form with any learning-rate schedule, cnn4j's weight-decay
  *       exclusions, loss, metrics, callbacks), the class names when known
- *       ({@code class_names}, absent in older files) and the index of weights.bin.
+ *       ({@code class_names}, absent in older files), how each Dense layer after
+ *       Flatten read its input ({@code dense_inputs}: "view" or "4d", see
+ *       {@link DenseInput}; absent in older files) and the index of weights.bin.
  *   <li>{@code config.json}: the architecture in Keras's model-config JSON
  *       ({@link KerasModelConfig}).
  *   <li>{@code weights.bin}: float32 little-endian tensors in Keras's layouts
@@ -170,6 +174,7 @@ public final class ModelFile {
         List<float[]> tensors = archive.tensors(index, true);
 
         // Only now, with everything checked, does the model allocate native memory.
+        restoreDenseInputs(meta.path("dense_inputs"), model, where);
         model.seed(seed.longValue());
         model.preprocessing(preprocessing);
         model.classNames(classNames);
@@ -189,6 +194,39 @@ public final class ModelFile {
       }
     } catch (IOException e) {
       throw new ModelFormatException(file + ": cannot read the model file: " + e, e);
+    }
+  }
+
+  /**
+   * How each Dense layer after Flatten read its input when the file was saved
+   * ("view" or "4d"; absent in older files), so that the loaded model plans the
+   * same kernels: predictions and resumed training stay bitwise the same.
+   */
+  private static void restoreDenseInputs(JsonNode n, Model model, String where) {
+    if (n.isMissingNode() || n.isNull()) return;
+    if (!n.isObject()) throw new ModelFormatException(where + ": dense_inputs must be an object, got " + n);
+    Map<String, Dense> dense = new LinkedHashMap<>();
+    for (Layer l : model.layers()) if (l instanceof Dense d) dense.put(d.name(), d);
+    for (var it = n.fields(); it.hasNext(); ) {
+      var e = it.next();
+      Dense d = dense.get(e.getKey());
+      if (d == null) {
+        throw new ModelFormatException(where + ": dense_inputs names '" + e.getKey() + "', which is not a Dense "
+            + "layer of the model; Dense layers: " + dense.keySet());
+      }
+      JsonNode v = e.getValue();
+      DenseInput input = null;
+      if (v.isTextual()) {
+        try {
+          input = DenseInput.parse(v.asText());
+        } catch (IllegalArgumentException x) {
+          input = null;
+        }
+      }
+      if (input == null || input == DenseInput.AUTO) {
+        throw new ModelFormatException(where + ": dense_inputs." + e.getKey() + " must be \"view\" or \"4d\", got " + v);
+      }
+      d.restoreInputLayout(input);
     }
   }
 
@@ -283,6 +321,13 @@ public final class ModelFile {
       for (float v : pre.std()) p.withArray("std").add(v);
     }
     if (model.classNames() != null) model.classNames().forEach(m.putArray("class_names")::add);
+    ObjectNode inputs = Json.object();
+    for (Layer l : model.layers()) {
+      if (l instanceof Dense d && d.inputChoice() != null && !d.inputChoice().reason().equals("only form")) {
+        inputs.put(d.name(), d.inputLayout().keyword());
+      }
+    }
+    if (!inputs.isEmpty()) m.set("dense_inputs", inputs);
     m.set("weights", index.toJson());
     return m;
   }

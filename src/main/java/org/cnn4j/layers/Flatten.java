@@ -10,9 +10,10 @@ import org.cnn4j.io.LayerConfig;
  * Flattens (height, width, channels) to (height * width * channels) in Keras's
  * (h, w, c) order, as far as anyone outside can see.
  *
- * <p>Inside, the next layer reads the blocked activation in place as a 2-D
- * view (no copy per step) and the order difference is folded into that
- * layer's weights once, when weights cross the API. The layout is fixed by
+ * <p>Inside, the next layer reads the blocked activation in place, as a 2-D
+ * view (no copy per step) whose order difference is folded into that layer's
+ * weights once, when weights cross the API; a {@link Dense} layer may read the
+ * 4-D tensor itself instead ({@link DenseInput}). The layout is fixed by
  * the first plan; later plans reorder to it if oneDNN chose another.
  */
 public final class Flatten extends Layer {
@@ -64,7 +65,7 @@ public final class Flatten extends Layer {
     memory.desc blocked = Dnnl.desc(dims4, layout);
     Tensor x = b.as(src, blocked, "reorder to flatten");
     memory.desc flat = Dnnl.desc(new long[] {b.batch(), in.size()}, memory.format_tag.nc);
-    b.output(x.view(flat).flatOrder(order));
+    b.output(x.view(flat).flatOrder(order).unflattened(x));
 
     b.onBackward(() -> {
       Tensor dy = b.as(b.diffOutput(), flat, "reorder diff_dst");

@@ -35,6 +35,7 @@ public final class Executor implements AutoCloseable {
   private final StepCounter counter = new StepCounter();
   private final List<Consumer<ParameterArena>> gradientHooks = new ArrayList<>();
   private ParameterArena arena;
+  private boolean measureLayouts = true;
 
   Executor(Model model) {
     this.model = model;
@@ -67,6 +68,7 @@ public final class Executor implements AutoCloseable {
         model.topology(), arena, model.seed(), counter);
     try {
       b.lossFusesSoftmax(model.lossFusesSoftmax());
+      b.measureLayouts(measureLayouts);
       for (int i = 0; i < layers.size(); i++) {
         b.beginNode(i);
         layers.get(i).plan(b);
@@ -111,6 +113,16 @@ public final class Executor implements AutoCloseable {
   public ParameterArena arena() {
     if (arena == null || !arena.allocated()) plan(32, model.loss() != null, false);
     return arena;
+  }
+
+  /**
+   * Whether layers with two valid plans (Dense after Flatten: {@link org.cnn4j.layers.DenseInput})
+   * may time both when the first plan is built (the default), or take the choice that is
+   * the same on every run on one kind of CPU. Deterministic and data-parallel fits turn
+   * timing off; a choice already made (an earlier plan, a loaded model file) stays.
+   */
+  public void measureLayouts(boolean measure) {
+    this.measureLayouts = measure;
   }
 
   /** Whether the model has laid out its weights (after which the seed is fixed). */

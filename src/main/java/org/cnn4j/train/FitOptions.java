@@ -130,7 +130,11 @@ public final class FitOptions {
    * uninterrupted one.
    *
    * <p>What it costs: nothing per step, because seeded runs are deterministic
-   * already. cnn4j's kernels are by construction (a dropout mask is a hash of seed,
+   * already, but for one choice: a Dense layer after Flatten otherwise times its
+   * two input forms at the first plan ({@link org.cnn4j.layers.DenseInput}), which
+   * can come out differently in another process; a deterministic fit takes a
+   * fixed per-ISA rule instead (a model that already ran, or was loaded from a
+   * file that records its form, keeps its form). cnn4j's kernels are by construction (a dropout mask is a hash of seed,
    * layer, step and element; shuffling and augmentation depend only on seed and
    * epoch; batches are prepared ahead but consumed in order), and oneDNN's f32 CPU
    * primitives that cnn4j uses give the same bits run to run for a fixed thread

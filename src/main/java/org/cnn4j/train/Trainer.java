@@ -72,6 +72,8 @@ public final class Trainer {
     History history = new History();
     int k = model.outputUnits();
     Executor executor = model.executor();
+    // Timed plan choices could differ between runs (or between ranks): take the fixed ones instead.
+    if (o.deterministic() || dp.size() > 1) executor.measureLayouts(false);
     Map<String, Double> logs = new LinkedHashMap<>();
     double[] stepSums = new double[3]; // this step's loss sum, correct count, samples (global after the hook)
     Consumer<ParameterArena> reduce = arena -> dp.reduceGradients(model, stepSums); // distributed

@@ -2,6 +2,7 @@ package org.cnn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -241,6 +242,25 @@ class CommandLineTest {
     assertTrue(lines.stream().anyMatch(l -> l.contains("\"mode\":\"profile\"") && l.contains("mb4ic32ih32oc32oh32kh3ph1")));
     String split = lines.get(lines.size() - 1);
     assertTrue(split.matches("\\{\"mode\":\"split\",.*\"percent_of_peak\":[0-9.]+,.*}"), split);
+    // Dense after Flatten: which form its first plan took, why, and (timed) both forms' times.
+    assertTrue(lines.stream().anyMatch(l -> l.matches("\\{\"mode\":\"dense_input\",\"batch\":4,\"threads\":\\d+,"
+        + "\"layer\":\"dense\",\"taken\":\"(view|4d)\",\"reason\":\"timed[a-z ]*\",\"view_ms\":[0-9.]+,"
+        + "\"4d_ms\":[0-9.]+,.*}")), bench.out());
+  }
+
+  @Test
+  void benchForcesTheDenseInputForm() {
+    Cli.Run bench = run("bench", "--batch", "4", "--seconds", "0.1", "--dense-input", "4d");
+    assertEquals(0, bench.code(), bench.err());
+    assertTrue(bench.out().contains("{\"mode\":\"dense_input\",\"batch\":4,\"threads\":"), bench.out());
+    assertTrue(bench.out().contains("\"layer\":\"dense\",\"taken\":\"4d\",\"reason\":\"forced\"}"), bench.out());
+    assertTrue(bench.out().lines().anyMatch(l -> l.contains("\"layer\":\"dense\",\"pass\":\"forward\"")
+        && l.contains("\"problem\":\"mb4ic32ih16iw16oc128\"")), "the 4-D problem in the profile: " + bench.out());
+    assertNull(System.getProperty(org.cnn4j.layers.DenseInput.PROPERTY), "the option does not outlive the command");
+    Cli.Run bad = run("bench", "--dense-input", "3d");
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("--dense-input: unknown Dense input layout '3d': expected view, 4d or auto"),
+        bad.err());
   }
 
   @Test

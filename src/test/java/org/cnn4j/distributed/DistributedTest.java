@@ -70,6 +70,19 @@ class DistributedTest {
   }
 
   /**
+   * Asserts: ranks whose Dense layer reads Flatten's output in different forms (2-D
+   * view, 4-D tensor: the same arena bytes in another order) are refused before the
+   * first step, with a message saying why, instead of training on mixed-up gradients.
+   */
+  @Test
+  void ranksWithDifferentDenseInputFormsAreRefused() throws Exception {
+    Launcher.Job job = Launcher.start(dir, "mixed", 2, "mixed");
+    assertTrue(job.process().waitFor(120, TimeUnit.SECONDS), "the job did not end");
+    assertNotEquals(0, job.process().exitValue());
+    assertTrue(job.errors().contains("lays out the model's parameters differently"), job.errors());
+  }
+
+  /**
    * Asserts: SIGKILL of rank 1 at step 5 (epoch 2) ends the job with a non-zero
    * status within 10 s; the checkpoint of epoch 1 loads; the same command run
    * again resumes from it and ends with bitwise the weights, step count and

@@ -59,6 +59,7 @@ public final class MpiChild {
       case "fitbn" -> fitBatchNormalization(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), d);
       case "train" -> train(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
           d.watchdog(Duration.ofMillis(Long.parseLong(args[4]))));
+      case "mixed" -> mixed(d);
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
     if (d.rank() == 0) System.out.println("done");
@@ -106,6 +107,15 @@ public final class MpiChild {
           + ".bin")))) {
         for (float v : mean) out.writeFloat(v);
       }
+    }
+  }
+
+  /** Rank 0 reads Flatten's output as a 2-D view, the others as the 4-D tensor: fit must refuse to start. */
+  static void mixed(Distributed d) {
+    try (Dataset train = SyntheticShapes.generate(16, 5); Sequential m = model()) {
+      ((org.cnn4j.layers.Dense) m.layers().get(4)).inputLayout(
+          d.rank() == 0 ? org.cnn4j.layers.DenseInput.VIEW : org.cnn4j.layers.DenseInput.FOUR_D);
+      m.fit(train, options(8).epochs(1).distributed(d));
     }
   }
 

@@ -35,6 +35,7 @@ import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.ParameterArena;
 import org.cnn4j.layers.Conv2D;
 import org.cnn4j.layers.Dense;
+import org.cnn4j.layers.DenseInput;
 import org.cnn4j.layers.Dropout;
 import org.cnn4j.layers.Flatten;
 import org.cnn4j.layers.BatchNormalization;
@@ -81,6 +82,76 @@ class ModelFileTest {
     m.fit(X, Y, new FitOptions().batchSize(32).epochs(2));
     if (file != null) ModelFile.save(m, file, TrainingState.atEpoch(2));
     return m;
+  }
+
+  /**
+   * How Dense read Flatten's output (a 2-D view or the 4-D tensor) is saved and taken
+   * again on load, so predictions stay bitwise the same; the file's weights are in
+   * Keras's order either way, so a model loaded in the other form has the same weights.
+   */
+  @Test
+  void denseInputFormIsSavedAndRestored() throws IOException {
+    List<float[]> reference = null;
+    for (DenseInput form : new DenseInput[] {DenseInput.FOUR_D, DenseInput.VIEW}) {
+      Path file = dir.resolve(form.keyword() + ".cnn4j");
+      try (Sequential m = small().seed(7)) {
+        Dense dense = (Dense) m.layers().get(4);
+        dense.inputLayout(form);
+        m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+        if (reference == null) {
+          m.fit(X, Y, new FitOptions().batchSize(32).epochs(1));
+          reference = m.getWeights();
+        } else {
+          m.setWeights(reference); // the other form's Keras weights, as they are
+        }
+        assertEquals(form, dense.inputLayout());
+        for (int i = 0; i < reference.size(); i++) assertArrayEquals(reference.get(i), m.getWeights().get(i));
+        float[][] before = m.predict(X, 32);
+        ModelFile.save(m, file);
+        try (ZipFile z = new ZipFile(file.toFile())) {
+          JsonNode meta = new ObjectMapper().readTree(z.getInputStream(z.getEntry("metadata.json")));
+          assertEquals(form.keyword(), meta.path("dense_inputs").path("dense").asText());
+          assertTrue(meta.path("dense_inputs").path("dense_1").isMissingNode(), "dense_1 has one form only");
+        }
+        try (LoadedModel l = ModelFile.load(file)) {
+          Dense loaded = (Dense) l.model().layers().get(4);
+          float[][] after = l.model().predict(X, 32);
+          assertEquals(form, loaded.inputLayout());
+          assertEquals("saved", loaded.inputChoice().reason());
+          for (int i = 0; i < N; i++) assertArrayEquals(before[i], after[i], "sample " + i);
+          for (int i = 0; i < reference.size(); i++) {
+            assertArrayEquals(reference.get(i), l.model().getWeights().get(i));
+          }
+        }
+      }
+    }
+    // A file saved in the 4-D form, loaded with the 2-D view forced: the same Keras weights.
+    String before = System.getProperty(DenseInput.PROPERTY);
+    System.setProperty(DenseInput.PROPERTY, "view");
+    try (LoadedModel l = ModelFile.load(dir.resolve("4d.cnn4j"))) {
+      assertEquals(DenseInput.VIEW, ((Dense) l.model().layers().get(4)).inputLayout());
+      for (int i = 0; i < reference.size(); i++) assertArrayEquals(reference.get(i), l.model().getWeights().get(i));
+    } finally {
+      if (before == null) System.clearProperty(DenseInput.PROPERTY);
+      else System.setProperty(DenseInput.PROPERTY, before);
+    }
+  }
+
+  @Test
+  void badDenseInputsAreRejected() throws IOException {
+    Path file = dir.resolve("model.cnn4j");
+    try (Model m = trained(file)) {
+      assertTrue(m.layers().get(4) instanceof Dense);
+    }
+    Path form = dir.resolve("form.cnn4j");
+    editMetadata(file, form, m -> m.putObject("dense_inputs").put("dense", "3d"));
+    assertLoadError(form, "dense_inputs.dense must be \"view\" or \"4d\", got \"3d\"");
+    Path layer = dir.resolve("layer.cnn4j");
+    editMetadata(file, layer, m -> m.putObject("dense_inputs").put("conv2d", "4d"));
+    assertLoadError(layer, "dense_inputs names 'conv2d', which is not a Dense layer of the model");
+    Path array = dir.resolve("array.cnn4j");
+    editMetadata(file, array, m -> m.putArray("dense_inputs").add("4d"));
+    assertLoadError(array, "dense_inputs must be an object");
   }
 
   @Test
