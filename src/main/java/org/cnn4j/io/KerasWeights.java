@@ -161,6 +161,12 @@ final class KerasWeights {
   // ---- Keras 2 HDF5 --------------------------------------------------------------------------------------
 
   private static Read legacy(Hdf5 h5, Group g, Model model, boolean wholeModel) {
+    String version = h5.text(g, "keras_version");
+    String backend = h5.text(g, "backend");
+    if ((version != null && version.startsWith("1")) || "theano".equals(backend)) {
+      throw new ModelFormatException(h5.shown() + ": written by Keras " + version + " with backend " + backend
+          + "; cnn4j reads Keras 2 and 3 files (Keras 1 and Theano laid kernels out differently)");
+    }
     List<String> layerNames = h5.names(g, "layer_names");
     if (layerNames == null) {
       throw new ModelFormatException(h5.shown() + ": " + g.getPath() + " has no \"layer_names\" attribute");
