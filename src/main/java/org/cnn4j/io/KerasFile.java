@@ -186,7 +186,7 @@ public final class KerasFile {
     try {
       return new ZipFile(file.toFile());
     } catch (ZipException e) {
-      throw new ModelFormatException(file + ": not a .keras file (a zip archive) nor HDF5, or a truncated one ("
+      throw new ModelFormatException(file + ": not a .keras file (a zip archive), or a truncated or corrupt one ("
           + e.getMessage() + ")", e);
     }
   }

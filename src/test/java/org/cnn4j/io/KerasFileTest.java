@@ -574,6 +574,54 @@ class KerasFileTest {
     assertTrue(n.contains("no model.weights.h5") && n.contains("npz"), n);
   }
 
+  /** A whole-model .h5 of the small model: model_config, then what {@code weights} writes (or nothing). */
+  private Path smallWholeH5(String name, java.util.function.Consumer<io.jhdf.WritableHdfFile> weights) {
+    Path file = dir.resolve(name);
+    KerasFixtures.hdf5(file, h5 -> {
+      h5.putAttribute("model_config", SMALL.replace("COMPILE", ""));
+      h5.putAttribute("keras_version", "3.16.0");
+      weights.accept(h5);
+    });
+    return file;
+  }
+
+  @Test
+  void malformedWholeModelH5IsRefused() throws IOException {
+    SmallWeights w = new SmallWeights();
+    List<String> names = List.of("conv2d", "batch_normalization", "max_pooling2d", "dropout", "flatten", "dense");
+    Path good = smallWholeH5("good.h5", h5 -> KerasFixtures.keras2Weights(h5.putGroup("model_weights"), names,
+        w.keras2()));
+    float[] x = input(2, 6, 6, 3);
+    try (Model m = Model.load(good)) {
+      assertNull(m.optimizer());
+      assertClose(w.expected(x, 2), m.predict(x, 2), 1e-5);
+    }
+    String none = refused(smallWholeH5("none.h5", h5 -> h5.putGroup("other").putDataset("x", new float[] {1})));
+    assertTrue(none.contains("holds no Keras weights"), none);
+
+    Map<String, Map<String, Tensor>> bad = w.keras2();
+    bad.put("batch_normalization", ordered("batch_normalization/gamma:0", w.gamma, "batch_normalization/beta:0",
+        w.beta, "batch_normalization/moving_mean:0", w.mean, "batch_normalization/moving_variance:0",
+        Tensor.random(1, 1, 5)));
+    String shape = refused(smallWholeH5("shape.h5", h5 -> KerasFixtures.keras2Weights(h5.putGroup("model_weights"),
+        names, bad)));
+    assertTrue(shape.contains("layer 'batch_normalization' moving_variance") && shape.contains("[5]")
+        && shape.contains("[4]"), shape);
+
+    Map<String, Map<String, Tensor>> fewer = w.keras2();
+    fewer.put("batch_normalization", ordered("batch_normalization/gamma:0", w.gamma, "batch_normalization/beta:0",
+        w.beta));
+    String count = refused(smallWholeH5("count.h5", h5 -> KerasFixtures.keras2Weights(h5.putGroup("model_weights"),
+        names, fewer)));
+    assertTrue(count.contains("holds 2 weights") && count.contains("the layer has 4"), count);
+
+    byte[] b = Files.readAllBytes(good);
+    Path cut = dir.resolve("cut-whole.h5");
+    Files.write(cut, Arrays.copyOf(b, b.length - 200));
+    String m = refused(cut);
+    assertTrue(m.contains("cut-whole.h5"), m);
+  }
+
   @Test
   void integerWeightsAndLambdaLayersAreRefused() throws IOException {
     SmallWeights w = new SmallWeights();
