@@ -171,6 +171,10 @@ public final class KerasFile {
               + " names but the model has " + model.outputUnits() + " outputs");
         }
         model.preprocessing(ModelFile.preprocessing(own.path("preprocessing"), where));
+        if (model.optimizer() != null && own.hasNonNull("weight_decay_exclusions")) {
+          CompileSettings.exclusionsFromJson(own.get("weight_decay_exclusions"), model.optimizer(),
+              where + ".weight_decay_exclusions");
+        }
         KerasWeights.apply(model, read);
         return model;
       } catch (RuntimeException e) {
@@ -308,8 +312,8 @@ public final class KerasFile {
 
   /**
    * Writes a built model as a Keras 3 {@code .keras} file, atomically: config.json (with its compile_config
-   * when compiled), metadata.json (Keras's fields, and cnn4j's class names and preprocessing, which Keras
-   * ignores) and model.weights.h5 in Keras 3's layout, the optimizer's state included.
+   * when compiled), metadata.json (Keras's fields, and cnn4j's class names, preprocessing and weight-decay
+   * exclusions, which Keras ignores) and model.weights.h5 in Keras 3's layout, the optimizer's state included.
    *
    * @throws ModelFormatException when a layer or the optimizer has no Keras form
    * @throws UncheckedIOException when the file cannot be written; a previous file there is then untouched
@@ -326,6 +330,10 @@ public final class KerasFile {
     own.put("version", ModelFile.cnn4jVersion());
     if (model.classNames() != null) model.classNames().forEach(own.putArray("class_names")::add);
     own.set("preprocessing", ModelFile.preprocessingToJson(model.preprocessing()));
+    if (model.optimizer() != null && model.loss() != null) {
+      ObjectNode exclusions = CompileSettings.exclusionsToJson(model.optimizer());
+      if (exclusions != null) own.set("weight_decay_exclusions", exclusions);
+    }
     byte[] metadata = Json.pretty(meta).getBytes(StandardCharsets.UTF_8);
     try {
       byte[] weights = weightsFile(model, file);

@@ -136,7 +136,10 @@ final class KerasWeights {
           + "count, a non-negative integer scalar");
     }
     Float lr = null;
-    if (first == 2) lr = h5.floats(dataset(h5, vars, 1, "the learning rate"), new int[0], "the learning rate")[0];
+    if (first == 2) {
+      lr = rate(h5, h5.floats(dataset(h5, vars, 1, "the learning rate"), new int[0], "the learning rate")[0],
+          vars.getPath() + "/1");
+    }
     Map<String, List<float[]>> values = new LinkedHashMap<>();
     if (built) {
       for (String s : slots) values.put(s, new ArrayList<>());
@@ -258,7 +261,7 @@ final class KerasWeights {
       } else if (kind.equals("learning_rate")) {
         int[] dims = h5.dims(d);
         if (dims.length == 0 || (dims.length == 1 && dims[0] == 1)) {
-          lr = h5.floats(d, dims, "optimizer weight '" + name + "'")[0];
+          lr = rate(h5, h5.floats(d, dims, "optimizer weight '" + name + "'")[0], "optimizer weight '" + name + "'");
         }
       } else if (found.containsKey(kind)) {
         found.get(kind).add(d);
@@ -304,6 +307,14 @@ final class KerasWeights {
       if (!adam && edge && (p.equals("momentum") || p.endsWith("_momentum"))) return "momentum";
     }
     return "?";
+  }
+
+  private static float rate(Hdf5 h5, float lr, String where) {
+    if (!(lr > 0) || Float.isInfinite(lr)) {
+      throw new ModelFormatException(h5.shown() + ": " + where + " should be the learning rate, a positive number; "
+          + "it is " + lr);
+    }
+    return lr;
   }
 
   // ---- shared --------------------------------------------------------------------------------------------

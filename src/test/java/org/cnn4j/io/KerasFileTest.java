@@ -469,7 +469,9 @@ class KerasFileTest {
     for (int i = 0; i < y.length; i++) y[i] = i % 3;
     Path file = dir.resolve("functional.keras");
     try (Model m = functional()) {
-      m.compile(new SGD(0.05f, 0.9f, true), new org.cnn4j.losses.SparseCategoricalCrossentropy(), "accuracy");
+      SGD sgd = new SGD(0.05f, 0.9f, true);
+      sgd.weightDecay(1e-3f).excludeVectorsFromWeightDecay(); // cnn4j's own: kept in metadata.json
+      m.compile(sgd, new org.cnn4j.losses.SparseCategoricalCrossentropy(), "accuracy");
       m.fit(x, y, new FitOptions().batchSize(4).epochs(1).verbose(0));
       m.save(file);
       try (Model back = Model.load(file)) {
@@ -479,6 +481,8 @@ class KerasFileTest {
         for (int i = 0; i < a.length; i++) assertArrayEquals(a[i], b[i]);
         assertInstanceOf(SGD.class, back.optimizer());
         assertEquals(4, back.optimizer().iterations());
+        assertEquals(1e-3f, back.optimizer().weightDecay());
+        assertTrue(back.optimizer().weightDecayExcludesVectors());
         Parameter p = m.arena().trainableParameters().get(0);
         assertArrayEquals(m.arena().getSlot(p, "momentum"),
             back.arena().getSlot(back.arena().trainableParameters().get(0), "momentum"));
