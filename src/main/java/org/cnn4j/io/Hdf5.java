@@ -29,23 +29,34 @@ final class Hdf5 implements AutoCloseable {
   /** The most entries a string-list attribute (layer_names, weight_names) may have. */
   static final int MAX_LIST = 100_000;
 
+  /** Filters such as deflate expand data at most about 1032 times; more means a corrupt or hostile file. */
+  private static final long MAX_EXPANSION = 1100;
+
   private final HdfFile file;
   private final String shown;
+  private final long size;
 
-  private Hdf5(HdfFile file, String shown) {
+  private Hdf5(HdfFile file, String shown, long size) {
     this.file = file;
     this.shown = shown;
+    this.size = size;
   }
 
   /** Opens a file on disk; {@code shown} names it in errors. */
   static Hdf5 open(Path path, String shown) {
     if (!Files.isRegularFile(path)) throw new ModelFormatException(shown + ": no such file");
-    return new Hdf5(parse(() -> new HdfFile(path), shown), shown);
+    long size;
+    try {
+      size = Files.size(path);
+    } catch (java.io.IOException e) {
+      throw new ModelFormatException(shown + ": cannot read: " + e, e);
+    }
+    return new Hdf5(parse(() -> new HdfFile(path), shown), shown, size);
   }
 
   /** Opens a file held in memory (a zip entry). */
   static Hdf5 fromBytes(byte[] bytes, String shown) {
-    return new Hdf5(parse(() -> HdfFile.fromByteBuffer(ByteBuffer.wrap(bytes)), shown), shown);
+    return new Hdf5(parse(() -> HdfFile.fromByteBuffer(ByteBuffer.wrap(bytes)), shown), shown, bytes.length);
   }
 
   private static HdfFile parse(Supplier<HdfFile> opener, String shown) {
@@ -115,6 +126,7 @@ final class Hdf5 implements AutoCloseable {
   String text(Node node, String name) {
     Attribute a = attribute(node, name);
     if (a == null) return null;
+    checkBytes(a, node.getPath() + "@" + name);
     Object v = call(a::getData, node.getPath() + "@" + name);
     if (v instanceof String s) return s;
     if (v instanceof String[] s && s.length == 1) return s[0];
@@ -140,11 +152,12 @@ final class Hdf5 implements AutoCloseable {
 
   private List<String> strings(Node node, String name, Attribute a, List<String> out) {
     String where = node.getPath() + "@" + name;
-    long size = call(a::getSize, where);
-    if (size + out.size() > MAX_LIST) {
-      throw new ModelFormatException(shown + ": attribute " + where + " lists " + size + " names; the limit is "
+    long count = call(a::getSize, where);
+    if (count + out.size() > MAX_LIST) {
+      throw new ModelFormatException(shown + ": attribute " + where + " lists " + count + " names; the limit is "
           + MAX_LIST);
     }
+    checkBytes(a, where);
     if (size == 0 || call(a::isEmpty, where)) return out;
     Object v = call(a::getData, where);
     if (v instanceof String s) {
@@ -156,6 +169,15 @@ final class Hdf5 implements AutoCloseable {
           + describeValue(v));
     }
     return out;
+  }
+
+  /** An attribute's values cannot take more bytes than the file has. */
+  private void checkBytes(Attribute a, String where) {
+    long bytes = call(a::getSizeInBytes, where);
+    if (bytes < 0 || bytes > size) {
+      throw new ModelFormatException(shown + ": attribute " + where + " declares " + bytes + " bytes in a file of "
+          + size + ": the file is truncated or corrupt");
+    }
   }
 
   private Attribute attribute(Node node, String name) {
@@ -186,6 +208,16 @@ final class Hdf5 implements AutoCloseable {
     if (bytes != 2 && bytes != 4 && bytes != 8) {
       throw new ModelFormatException(shown + ": " + what + ": " + d.getPath() + " holds " + (8 * bytes)
           + "-bit floats; cnn4j reads float16, float32 and float64 weights");
+    }
+    // The values take (count x bytes); they must come from stored bytes within the file, expanded at most
+    // as much as a compression filter can, before anything of that size is allocated.
+    long count = 1;
+    for (int x : shape) count *= x;
+    long stored = call(d::getStorageInBytes, d.getPath());
+    if (stored < 0 || stored > size || count * bytes > stored * MAX_EXPANSION + (1 << 20)) {
+      throw new ModelFormatException(shown + ": " + what + ": " + d.getPath() + " declares " + count * bytes
+          + " bytes of values from " + stored + " stored bytes in a file of " + size + ": the file is truncated "
+          + "or corrupt");
     }
     Object flat = call(dims.length == 0 ? d::getData : d::getDataFlat, d.getPath());
     if (flat instanceof float[] f) return f;
