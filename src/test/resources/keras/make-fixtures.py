@@ -142,3 +142,14 @@ with h5py.File("small.h5", "w") as f:
 # Keras 2 save_weights("small.weights.h5"): the same groups at the root.
 with h5py.File("small.weights.h5", "w") as f:
     legacy_weights(f)
+
+# The same .keras with deflated entries (Keras writes them stored; a re-zipped file may not be).
+with zipfile.ZipFile("small.keras") as src, zipfile.ZipFile("small-deflated.keras", "w", zipfile.ZIP_DEFLATED) as z:
+    for name in src.namelist():
+        z.writestr(name, src.read(name))
+
+# Weights whose dense group is a link to another file: cnn4j never follows links.
+with h5py.File("link.weights.h5", "w") as f:
+    legacy_weights(f)
+    del f["dense"]
+    f["dense"] = h5py.ExternalLink("elsewhere.h5", "/dense")

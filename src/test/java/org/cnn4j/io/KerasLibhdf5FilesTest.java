@@ -3,6 +3,8 @@ package org.cnn4j.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -19,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Keras files written by libhdf5 (h5py), the library Keras itself writes with, rather than by jhdf: a Keras
  * 3.16-style .keras (empty vars groups with name attributes, a root vars group), a tf.keras 2.13-style
- * model.save .h5 (fixed-length byte-string attributes, empty float64 weight_names, legacy Adam slots) and
- * its save_weights file. src/test/resources/keras/make-fixtures.py wrote them; the values are
+ * model.save .h5 (fixed-length byte-string attributes, empty float64 weight_names, legacy Adam slots), its
+ * save_weights file, the .keras re-zipped with deflate, and weights holding an external link. src/test/resources/keras/make-fixtures.py wrote them; the values are
  * {@link #value}'s, so the test knows them without reading the files.
  */
 class KerasLibhdf5FilesTest {
@@ -85,6 +87,22 @@ class KerasLibhdf5FilesTest {
     try (Model m = Model.load(resource("small.keras"))) {
       check(m, true);
       assertEquals(0.0004f, m.optimizer().learningRate());
+    }
+  }
+
+  @Test
+  void deflatedKerasFile() {
+    try (Model m = Model.load(resource("small-deflated.keras"))) {
+      check(m, true);
+    }
+  }
+
+  @Test
+  void linksAreNotFollowed() {
+    try (Model m = Model.load(resource("small.keras"))) {
+      ModelFormatException e = assertThrows(ModelFormatException.class,
+          () -> m.loadWeights(resource("link.weights.h5")));
+      assertTrue(e.getMessage().contains("/dense is a link"), e.getMessage());
     }
   }
 
