@@ -18,8 +18,12 @@ import picocli.CommandLine.Option;
         "Example: cnn4j evaluate --model runs/train/model.cnn4j --data shapes --out runs/eval", ""})
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "MODEL.cnn4j",
-      description = "A model saved by cnn4j, or the folder cnn4j train wrote it to.")
+      description = "A model saved by cnn4j, or the folder cnn4j train wrote it to; a Keras model file "
+          + "(MODEL.keras, MODEL.h5); or a Keras JSON or zoo model with --weights.")
   String model;
+
+  @Option(names = "--weights", paramLabel = "WEIGHTS.h5", description = ModelSpec.WEIGHTS_HELP)
+  Path weights;
 
   @Option(names = "--data", required = true, paramLabel = "SPEC", description = "The data to evaluate on: "
       + DataSpec.HELP + ".")
@@ -52,7 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
     ImageSize size = ImageSize.parse(imageSize);
     ThreadsOption.apply(threads);
     Path outDir = out == null ? null : RunOutputs.versioned(out, "--out", RunOutputs.EVALUATE_FILES);
-    try (Model m = ModelSpec.loadSaved(model)) {
+    try (Model m = ModelSpec.loadSaved(model, weights)) {
       int h = size != null ? size.height() : m.inputShape().get(0);
       int w = size != null ? size.width() : m.inputShape().get(1);
       ColorMode color = m.inputShape().get(2) == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;

@@ -23,8 +23,11 @@ final class ExportCommand implements Callable<Integer> {
       + "initial weights.")
   String model;
 
+  @Option(names = "--weights", paramLabel = "WEIGHTS.h5", description = ModelSpec.WEIGHTS_HELP)
+  Path weights;
+
   @Option(names = "--format", defaultValue = "onnx", paramLabel = "FORMAT",
-      description = "The file format: onnx (default ${DEFAULT-VALUE}).")
+      description = "The file format: onnx, or keras (a Keras 3 .keras file) (default ${DEFAULT-VALUE}).")
   String format;
 
   @Option(names = "--input-layout", defaultValue = "nhwc", paramLabel = "LAYOUT", description = "nhwc, as cnn4j "
@@ -36,14 +39,25 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!format.toLowerCase(Locale.ROOT).equals("onnx")) {
-      throw new IllegalArgumentException("--format " + format + ": expected onnx");
+    String f = format.toLowerCase(Locale.ROOT);
+    if (!f.equals("onnx") && !f.equals("keras")) {
+      throw new IllegalArgumentException("--format " + format + ": expected onnx or keras");
     }
     OnnxOptions options = new OnnxOptions().inputLayout(OnnxOptions.Layout.parse(inputLayout));
-    if (Models.NAMES.contains(model) || model.endsWith(".json")) {
+    if (weights == null && (Models.NAMES.contains(model) || model.endsWith(".json"))) {
       Warnings.warn("--model " + model + " holds no trained weights: the file gets the model's initial ones");
     }
-    try (Model m = ModelSpec.load(model)) {
+    if (f.equals("keras")) {
+      if (!out.getFileName().toString().endsWith(".keras")) {
+        throw new IllegalArgumentException("--format keras writes a .keras file; " + out + " has another extension");
+      }
+      try (Model m = ModelSpec.load(model, weights)) {
+        m.save(out);
+        System.out.println("wrote " + out + ": Keras 3 .keras file, " + m.countParams() + " parameters");
+      }
+      return 0;
+    }
+    try (Model m = ModelSpec.load(model, weights)) {
       m.exportOnnx(out, options);
       System.out.println("wrote " + out + ": ONNX opset " + OnnxExport.OPSET + ", input " + describe(m.inputShape(),
           options) + ", output " + describe(m.outputShape(), options) + ", " + m.countParams() + " parameters");

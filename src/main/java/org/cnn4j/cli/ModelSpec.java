@@ -13,20 +13,45 @@ import org.cnn4j.layers.Shape;
 import org.cnn4j.model.Models;
 import org.cnn4j.model.Model;
 
-/** The {@code --model} flag: the built-in reference model, a Keras model JSON, or a saved cnn4j model. */
+/**
+ * The {@code --model} flag: a zoo model, a Keras model JSON, a saved cnn4j model or a Keras model file
+ * (.keras, or a whole-model .h5); and {@code --weights}, Keras weights loaded into it.
+ */
 final class ModelSpec {
   static final String HELP = "reference | resnet20 | resnet32 | resnet44 | resnet56 | resnet110 | MODEL.json "
-      + "(Keras model.to_json()) | MODEL.cnn4j (saved by cnn4j)";
+      + "(Keras model.to_json()) | MODEL.cnn4j (saved by cnn4j) | MODEL.keras | MODEL.h5 (Keras model.save)";
+  static final String WEIGHTS_HELP = "Keras weights to load into --model (a JSON or a zoo model): a save_weights "
+      + "file (.h5 or .weights.h5), or the weights of a .keras or whole-model .h5 file.";
 
   private ModelSpec() {}
 
   /** A model for this data: the reference model is sized to its images and classes. */
   static Model create(String spec, Dataset data) {
+    return create(spec, null, data);
+  }
+
+  /** Like {@link #create(String, Dataset)}, then with the Keras weights in {@code weights} when not null. */
+  static Model create(String spec, Path weights, Dataset data) {
     Model zoo = Models.byName(spec, data.height(), data.width(), data.channels(), data.numClasses());
-    if (zoo != null) return zoo;
-    Model model = load(spec);
-    check(model, data, spec);
-    return model;
+    Model model = zoo != null ? zoo : load(spec);
+    if (zoo == null) check(model, data, spec);
+    return withWeights(model, weights);
+  }
+
+  /** A zoo model, a model file or a run folder, then with the Keras weights in {@code weights} when not null. */
+  static Model load(String spec, Path weights) {
+    return withWeights(load(spec), weights);
+  }
+
+  private static Model withWeights(Model model, Path weights) {
+    if (weights == null) return model;
+    try {
+      model.loadWeights(weights);
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
   }
 
   /** True for a model saved by cnn4j (weights, optimizer state, seed), false for reference or a Keras JSON. */
@@ -61,6 +86,12 @@ final class ModelSpec {
 
   /** A model with trained weights, for evaluate and predict: the reference model and a Keras JSON hold none. */
   static Model loadSaved(String spec) {
+    return loadSaved(spec, null);
+  }
+
+  /** Like {@link #loadSaved(String)}; with Keras weights, a zoo model or a Keras JSON is fine too. */
+  static Model loadSaved(String spec, Path weights) {
+    if (weights != null) return load(spec, weights);
     if (Models.NAMES.contains(spec) && !Files.exists(Path.of(spec))) {
       throw new IllegalArgumentException("--model " + spec + " is the untrained built-in architecture, which has no "
           + "weights to evaluate or predict with; give a model saved by cnn4j, such as the model.cnn4j (or its "
@@ -68,7 +99,8 @@ final class ModelSpec {
     }
     if (spec.endsWith(".json")) {
       throw new IllegalArgumentException("--model " + spec + ": a Keras model JSON holds an architecture but no "
-          + "weights; give a model saved by cnn4j (MODEL.cnn4j, which cnn4j train writes)");
+          + "weights; give a model saved by cnn4j (MODEL.cnn4j, which cnn4j train writes), a Keras model file "
+          + "(MODEL.keras, MODEL.h5), or add --weights WEIGHTS.h5");
     }
     return load(spec);
   }
@@ -80,9 +112,10 @@ final class ModelSpec {
   static List<String> classNames(Model model, String spec) {
     if (model.classNames() != null) return model.classNames();
     int k = model.outputUnits();
-    Path txt = file(spec).resolveSibling("classes.txt");
+    boolean zoo = Models.NAMES.contains(spec) && !Files.exists(Path.of(spec)); // with --weights: no file beside
+    Path txt = zoo ? null : file(spec).resolveSibling("classes.txt");
     try {
-      if (Files.isRegularFile(txt) && Files.size(txt) < (1 << 20)) {
+      if (txt != null && Files.isRegularFile(txt) && Files.size(txt) < (1 << 20)) {
         List<String> names = Files.readAllLines(txt, StandardCharsets.UTF_8);
         if (names.size() == k) return names;
         Warnings.warn(txt + " lists " + names.size() + " class names but the model has " + k

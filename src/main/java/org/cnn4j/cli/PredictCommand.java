@@ -33,8 +33,12 @@ final class PredictCommand implements Callable<Integer> {
   private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
 
   @Option(names = "--model", required = true, paramLabel = "MODEL.cnn4j",
-      description = "A model saved by cnn4j, or the folder cnn4j train wrote it to.")
+      description = "A model saved by cnn4j, or the folder cnn4j train wrote it to; a Keras model file "
+          + "(MODEL.keras, MODEL.h5); or a Keras JSON or zoo model with --weights.")
   String model;
+
+  @Option(names = "--weights", paramLabel = "WEIGHTS.h5", description = ModelSpec.WEIGHTS_HELP)
+  Path weights;
 
   @Option(names = "--data", paramLabel = "SPEC", description = "Predict a dataset's test set (all of it when it has "
       + "none) instead of image files: " + DataSpec.HELP + ".")
@@ -70,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
       if (Files.isDirectory(csv)) throw new IllegalArgumentException("--csv " + csv + ": is a directory, expected a file");
       if (csv.getParent() != null) RunOutputs.directory(csv.getParent(), "--csv's folder");
     }
-    try (Model m = ModelSpec.loadSaved(model)) {
+    try (Model m = ModelSpec.loadSaved(model, weights)) {
       List<String> names = ModelSpec.classNames(m, model);
       int k = Math.min(top, m.outputUnits());
       return data != null ? predictDataset(m, names, k) : predictImages(m, names, k);

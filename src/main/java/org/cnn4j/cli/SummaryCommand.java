@@ -1,5 +1,6 @@
 package org.cnn4j.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.cnn4j.model.Models;
 import org.cnn4j.model.Model;
@@ -15,9 +16,12 @@ final class SummaryCommand implements Callable<Integer> {
       + " (default ${DEFAULT-VALUE}, shown for 32x32x3 images and 10 classes).")
   String model;
 
+  @Option(names = "--weights", paramLabel = "WEIGHTS.h5", description = ModelSpec.WEIGHTS_HELP)
+  Path weights;
+
   @Override
   public Integer call() {
-    try (Model m = ModelSpec.load(model)) {
+    try (Model m = ModelSpec.load(model, weights)) {
       System.out.print(m.summary());
     }
     return 0;

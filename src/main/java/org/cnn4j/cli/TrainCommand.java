@@ -67,6 +67,9 @@ final class TrainCommand implements Callable<Integer> {
       + " (default: reference, or the recipe's model when the zoo has it).")
   String model;
 
+  @Option(names = "--weights", paramLabel = "WEIGHTS.h5", description = ModelSpec.WEIGHTS_HELP)
+  Path weights;
+
   @Option(names = "--recipe", paramLabel = "NAME", description = "Train with a named recipe (optimizer, schedule, "
       + "weight decay, label smoothing, augmentation, batch size, epochs; see cnn4j recipes): "
       + "${COMPLETION-CANDIDATES}. Options given here override its values.", completionCandidates = RecipeNames.class)
@@ -211,7 +214,7 @@ final class TrainCommand implements Callable<Integer> {
     DataSpec.Reading reading = new DataSpec.Reading(seed, size == null ? 0 : size.height(),
         size == null ? 0 : size.width(), color, skipDamaged);
     try (TrainTest sets = DataSpec.load(data, reading);
-        Model m = saved != null ? saved.model() : ModelSpec.create(modelSpec, sets.train())) {
+        Model m = saved != null ? saved.model() : ModelSpec.create(modelSpec, weights, sets.train())) {
       Dataset train = sets.train();
       Dataset validation = sets.test();
       if (train.numClasses() < 2) {
@@ -237,7 +240,7 @@ final class TrainCommand implements Callable<Integer> {
       if (saved == null) { // a resumed model keeps its optimizer state, learning rate and seed
         // A saved model (MODEL.cnn4j) has run: it keeps its seed of dropout masks (--seed still orders the
         // data) and, unless --lr is given, the learning rate it was saved with.
-        boolean savedModel = ModelSpec.isSavedModel(modelSpec);
+        boolean savedModel = ModelSpec.isSavedModel(modelSpec) || weights != null;
         if (r != null) {
           int trainSize = split > 0 ? (int) (train.size() * (1 - split)) : train.size();
           m.compile(r.optimizer(rate, epochCount, Batches.batchesPerEpoch(trainSize, batchSize, false)),

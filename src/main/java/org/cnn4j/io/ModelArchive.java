@@ -170,8 +170,8 @@ final class ModelArchive implements AutoCloseable {
       }
     });
     if (unexpected.contains("model.weights.h5")) {
-      throw new ModelFormatException(file + ": this is a Keras .keras file, not a cnn4j model file; cnn4j can "
-          + "read its architecture (config.json, with KerasModelConfig) but not its HDF5 weights");
+      throw new ModelFormatException(file + ": this is a Keras .keras file, not a cnn4j model file; load it with "
+          + "Model.load or KerasFile.load");
     }
     if (!unexpected.isEmpty()) {
       String shown = unexpected.size() <= 5 ? unexpected.toString() : unexpected.subList(0, 5) + " ...";

@@ -231,7 +231,7 @@ public final class ModelFile {
   }
 
   /** The class names, or null for files that predate the field. */
-  private static List<String> classNames(JsonNode a, String where) {
+  static List<String> classNames(JsonNode a, String where) {
     if (a.isMissingNode() || a.isNull()) return null;
     if (!a.isArray()) throw new ModelFormatException(where + ": class_names must be an array of strings, got " + a);
     List<String> names = new ArrayList<>();
@@ -245,7 +245,7 @@ public final class ModelFile {
   }
 
   /** How the model's uint8 inputs are converted (x / 255 for files that predate the field). */
-  private static Preprocessing preprocessing(JsonNode p, String where) {
+  static Preprocessing preprocessing(JsonNode p, String where) {
     if (p.isMissingNode() || p.isNull()) return Preprocessing.scaled();
     JsonNode scale = p.path("scale");
     if (!scale.isNumber() || !(scale.doubleValue() > 0) || !Double.isFinite(scale.doubleValue())) {
@@ -313,13 +313,7 @@ public final class ModelFile {
       t.putArray("metrics");
     }
     t.set("callbacks", Json.fromPlain(state.callbacks(), "callback state"));
-    Preprocessing pre = model.preprocessing();
-    ObjectNode p = t.putObject("preprocessing");
-    p.put("scale", pre.scale());
-    if (pre.mean() != null) {
-      for (float v : pre.mean()) p.withArray("mean").add(v);
-      for (float v : pre.std()) p.withArray("std").add(v);
-    }
+    t.set("preprocessing", preprocessingToJson(model.preprocessing()));
     if (model.classNames() != null) model.classNames().forEach(m.putArray("class_names")::add);
     ObjectNode inputs = Json.object();
     for (Layer l : model.layers()) {
@@ -330,6 +324,17 @@ public final class ModelFile {
     if (!inputs.isEmpty()) m.set("dense_inputs", inputs);
     m.set("weights", index.toJson());
     return m;
+  }
+
+  /** How the model converts uint8 images: {"scale": ..., "mean": [...], "std": [...]}. */
+  static ObjectNode preprocessingToJson(Preprocessing pre) {
+    ObjectNode p = Json.object();
+    p.put("scale", pre.scale());
+    if (pre.mean() != null) {
+      for (float v : pre.mean()) p.withArray("mean").add(v);
+      for (float v : pre.std()) p.withArray("std").add(v);
+    }
+    return p;
   }
 
   /** The jar's Implementation-Version, or "unknown" when run from classes. */

@@ -285,14 +285,27 @@ public class Model implements AutoCloseable {
 
   /**
    * Saves architecture, weights, optimizer state and training progress to one
-   * file, atomically (see {@link org.cnn4j.io.ModelFile}).
+   * file, atomically (see {@link org.cnn4j.io.ModelFile}); a name ending in
+   * {@code .keras} writes a Keras 3 {@code .keras} file instead (see {@link org.cnn4j.io.KerasFile}).
    */
   public void save(Path file) {
-    org.cnn4j.io.ModelFile.save(this, file);
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".keras")) {
+      org.cnn4j.io.KerasFile.save(this, file);
+    } else if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
+      throw new IllegalArgumentException(file + ": cnn4j writes Keras models as .keras files (Keras 3's format), "
+          + "not as HDF5; name the file MODEL.keras, or MODEL.cnn4j for cnn4j's own format");
+    } else {
+      org.cnn4j.io.ModelFile.save(this, file);
+    }
   }
 
-  /** Loads a model saved by {@link #save}, Sequential or functional; it predicts bitwise as the saved one did. */
+  /**
+   * Loads a model, Sequential or functional: saved by {@link #save} (it then predicts bitwise as the saved
+   * one did), a Keras 3 {@code .keras} file or a Keras 2 whole-model HDF5 file ({@code model.save("m.h5")}).
+   */
   public static Model load(Path file) {
+    if (org.cnn4j.io.KerasFile.isKerasFile(file)) return org.cnn4j.io.KerasFile.load(file);
     return org.cnn4j.io.ModelFile.load(file).model();
   }
 
@@ -309,6 +322,15 @@ public class Model implements AutoCloseable {
     requireOpen();
     requireBuilt();
     org.cnn4j.onnx.OnnxExport.write(this, file, options);
+  }
+
+  /**
+   * Sets this built model's weights from a Keras file: weights alone (Keras's {@code save_weights}, 2 or 3),
+   * a whole-model {@code .h5} or a {@code .keras} file; see {@link org.cnn4j.io.KerasFile#loadWeights}.
+   */
+  public void loadWeights(Path file) {
+    requireOpen();
+    org.cnn4j.io.KerasFile.loadWeights(this, file);
   }
 
   /**

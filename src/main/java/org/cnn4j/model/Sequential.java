@@ -94,7 +94,7 @@ public final class Sequential extends Model {
     return this;
   }
 
-  /** Loads a Sequential model saved by {@link #save}; it predicts bitwise as the saved one did. */
+  /** Loads a Sequential model saved by {@link #save}, or from a Keras file; see {@link Model#load}. */
   public static Sequential load(Path file) {
     Model m = Model.load(file);
     if (m instanceof Sequential s) return s;

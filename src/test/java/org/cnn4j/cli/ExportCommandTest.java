@@ -55,11 +55,50 @@ class ExportCommandTest {
   }
 
   @Test
+  void kerasFormatAndKerasWeights(@TempDir Path dir) throws Exception {
+    Path run = Files.createDirectories(dir.resolve("run"));
+    float[] probe = new float[6 * 6 * 2];
+    for (int i = 0; i < probe.length; i++) probe[i] = (i % 7) / 7f;
+    float[][] expected;
+    try (Sequential m = new Sequential()) {
+      m.add(new Conv2D(3, 3).activation("relu").inputShape(6, 6, 2));
+      m.add(new Flatten());
+      m.add(new Dense(4).activation("softmax"));
+      m.seed(9);
+      m.save(run.resolve("model.cnn4j"));
+      expected = m.predict(probe, 1);
+    }
+    Path keras = dir.resolve("m.keras");
+    Run r = Cli.run("export", "--model", run.toString(), "--format", "keras", keras.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Keras 3 .keras file"), r.out());
+    try (Model back = Model.load(keras)) {
+      assertArrayEquals(expected[0], back.predict(probe, 1)[0]);
+    }
+    // The .keras file's weights applied to the same architecture from JSON, then exported to ONNX:
+    // the same bytes as exporting the model itself.
+    Path json = dir.resolve("m.json");
+    try (Model m = Model.load(run.resolve("model.cnn4j"))) {
+      Files.writeString(json, org.cnn4j.io.KerasModelConfig.toJson(m));
+    }
+    Path onnx = dir.resolve("m.onnx");
+    r = Cli.run("export", "--model", json.toString(), "--weights", keras.toString(), onnx.toString());
+    assertEquals(0, r.code(), r.err());
+    assertFalse(r.err().contains("initial"), r.err());
+    try (Model m = Model.load(run.resolve("model.cnn4j"))) {
+      assertArrayEquals(OnnxExport.toBytes(m, new OnnxOptions()), Files.readAllBytes(onnx));
+    }
+    r = Cli.run("export", "--model", run.toString(), "--format", "keras", dir.resolve("m.h5").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--format keras writes a .keras file"), r.err());
+  }
+
+  @Test
   void badOptionsAreNamed(@TempDir Path dir) {
     Path out = dir.resolve("m.onnx");
     Run r = Cli.run("export", "--model", "reference", "--format", "tflite", out.toString());
     assertEquals(1, r.code());
-    assertTrue(r.err().contains("--format tflite: expected onnx"), r.err());
+    assertTrue(r.err().contains("--format tflite: expected onnx or keras"), r.err());
     r = Cli.run("export", "--model", "reference", "--input-layout", "chwn", out.toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("unknown layout 'chwn'"), r.err());
