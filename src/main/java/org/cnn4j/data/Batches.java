@@ -64,7 +64,10 @@ public final class Batches implements AutoCloseable {
   private boolean epochDone = true;
 
   /**
-   * @param prefetch batches prepared ahead of the one in use (at least 1)
+   * @param prefetch batches prepared ahead of the one in use, on a thread of
+   *     their own; 0 prepares them on the caller's thread, which is allowed only
+   *     when the samples fit in one batch (a single predict call: no thread to
+   *     start and one buffer instead of three)
    */
   public Batches(Samples samples, int batchSize, boolean shuffle, boolean dropRemainder, long seed,
       Preprocessing pre, int prefetch) {
@@ -81,7 +84,10 @@ public final class Batches implements AutoCloseable {
       throw new IllegalArgumentException("rank " + rank + " of " + ranks + " processes is out of range");
     }
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
-    if (prefetch < 1) throw new IllegalArgumentException("prefetch must be at least 1, got " + prefetch);
+    if (prefetch < 0 || prefetch == 0 && samples.size() > batchSize) {
+      throw new IllegalArgumentException("prefetch must be at least 1 (0 only when the samples fit in one batch), "
+          + "got " + prefetch);
+    }
     if (pre.mean() != null && pre.mean().length != samples.shape().get(samples.shape().rank() - 1)) {
       throw new IllegalArgumentException("the normalisation has " + pre.mean().length + " channels but the images have "
           + samples.shape().get(samples.shape().rank() - 1));
@@ -118,11 +124,16 @@ public final class Batches implements AutoCloseable {
     }
     invStd = inv == null ? null : new FloatPointer(inv);
     order = new int[samples.size()];
-    producer = Executors.newSingleThreadExecutor(r -> {
+    producer = prefetch == 0 ? null : Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "cnn4j-batches");
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** The prefetch for {@code samples} in batches of {@code batchSize}: 0 when they fit in one, else {@code n}. */
+  public static int prefetchFor(Samples samples, int batchSize, int n) {
+    return samples.size() <= batchSize ? 0 : n;
   }
 
   /** Batches in each epoch (the last one short unless dropped). */
@@ -135,9 +146,15 @@ public final class Batches implements AutoCloseable {
     return dropRemainder ? n / batchSize : (int) ((n + (long) batchSize - 1) / batchSize);
   }
 
-  /** Starts preparing the batches of an epoch (0-based) in the background. */
+  /** Starts preparing the batches of an epoch (0-based) in the background (with prefetch 0: at once). */
   public void startEpoch(int epoch) {
-    if (running != null && !running.isDone()) abandonEpoch();
+    if (producer == null) {
+      ready.clear();
+      free.clear();
+      free.add(0);
+    } else if (running != null && !running.isDone()) {
+      abandonEpoch();
+    }
     for (int i = 0; i < order.length; i++) order[i] = i;
     if (shuffle) {
       SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
@@ -150,7 +167,11 @@ public final class Batches implements AutoCloseable {
     }
     waitNanos = 0;
     epochDone = false;
-    running = producer.submit(() -> produce(epoch));
+    if (producer == null) {
+      produce(epoch); // at most one batch: it and the end mark fit in the queue
+    } else {
+      running = producer.submit(() -> produce(epoch));
+    }
   }
 
   /** Stops preparing a half-consumed epoch and takes every buffer back. */
@@ -248,9 +269,9 @@ public final class Batches implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.shutdownNow();
+    if (producer != null) producer.shutdownNow();
     try {
-      if (!producer.awaitTermination(10, TimeUnit.SECONDS)) {
+      if (producer != null && !producer.awaitTermination(10, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the batch thread did not stop; not freeing its buffers");
       }
     } catch (InterruptedException e) {

@@ -175,7 +175,8 @@ public final class Trainer {
   public static Evaluation evaluate(Model model, Samples data, int batchSize) {
     if (model.loss() == null) throw new IllegalStateException("call compile() before evaluate()");
     check(model, data, "evaluation data");
-    try (Batches batches = new Batches(data, batchSize, false, false, 0, model.preprocessing(), PREFETCH)) {
+    try (Batches batches = new Batches(data, batchSize, false, false, 0, model.preprocessing(),
+        Batches.prefetchFor(data, batchSize, PREFETCH))) {
       return evaluate(model, batches, DataParallel.of(null));
     }
   }
@@ -208,7 +209,8 @@ public final class Trainer {
     checkShape(model, data, "prediction data");
     int width = (int) model.outputShape().size();
     float[][] out = new float[data.size()][width];
-    try (Batches batches = new Batches(data, batchSize, false, false, 0, model.preprocessing(), PREFETCH)) {
+    try (Batches batches = new Batches(data, batchSize, false, false, 0, model.preprocessing(),
+        Batches.prefetchFor(data, batchSize, PREFETCH))) {
       batches.startEpoch(0);
       int from = 0;
       for (Batches.Batch b; (b = batches.next()) != null; batches.release(b)) {

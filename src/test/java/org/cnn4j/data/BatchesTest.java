@@ -60,6 +60,35 @@ class BatchesTest {
   }
 
   @Test
+  void withoutPrefetchOneBatchIsPreparedOnTheCallersThreadEveryEpoch() {
+    try (Dataset d = numbered(); Batches batches = new Batches(Samples.of(d), 16, false, false, 1,
+        Preprocessing.standardized(new float[] {0.5f, 0.25f}, new float[] {0.5f, 2f}), 0)) {
+      int threads = Thread.activeCount();
+      for (int epoch = 0; epoch < 3; epoch++) {
+        batches.startEpoch(epoch);
+        Batches.Batch b = batches.next();
+        assertEquals(10, b.count());
+        float[] x = floats(b, 12);
+        for (int i = 0; i < 10; i++)
+          for (int p = 0; p < 12; p++) {
+            float v = (i * 20 + p) / 255f;
+            assertEquals(p % 2 == 0 ? (v - 0.5f) / 0.5f : (v - 0.25f) / 2f, x[i * 12 + p], 1e-6f);
+          }
+        assertArrayEquals(new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0}, labels(b));
+        batches.release(b);
+        assertNull(batches.next());
+      }
+      assertEquals(threads, Thread.activeCount(), "no batch thread was started");
+    }
+    try (Dataset d = numbered()) {
+      assertEquals(0, Batches.prefetchFor(Samples.of(d), 10, 2));
+      assertEquals(2, Batches.prefetchFor(Samples.of(d), 9, 2));
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> new Batches(Samples.of(d), 4, false, false, 1, Preprocessing.scaled(), 0));
+    }
+  }
+
+  @Test
   void dropRemainderSkipsTheShortBatch() {
     try (Dataset d = numbered(); Batches b = new Batches(Samples.of(d), 4, true, true, 1, Preprocessing.scaled(), 1)) {
       assertEquals(2, b.batchesPerEpoch());
