@@ -52,7 +52,7 @@ class RecipeCommandTest {
       assertEquals(8L, s.config().get("warmup_steps"), "a 2-epoch run warms up for 1 epoch of 8 steps");
       assertEquals(8L, s.config().get("decay_steps"));
       assertEquals(0.1f, m.model().loss().labelSmoothing());
-      assertEquals(5e-3f, sgd.weightDecay());
+      assertEquals(2.5e-3f, sgd.weightDecay());
       assertEquals(16, m.model().counter().get());
       assertEquals(3, m.model().preprocessing().mean().length, "standardised per channel as the recipe says");
     }

@@ -56,19 +56,19 @@ class RecipeTest {
   @Test
   void fastRecipeWarmsUpThenDecaysOverTheRunItIsGiven() {
     Recipe r = Recipe.named("cifar10-resnet20-fast");
-    assertEquals(128, r.batchSize());
-    assertEquals(40, r.epochs());
+    assertEquals(64, r.batchSize());
+    assertEquals(80, r.epochs());
     assertEquals(0.1f, r.labelSmoothing());
     assertEquals(0.1f, r.loss().labelSmoothing());
-    int steps = 391;
-    SGD o = (SGD) r.optimizer(0.1, 40, steps);
-    assertEquals(5e-3f, o.weightDecay());
+    int steps = 782;
+    SGD o = (SGD) r.optimizer(0.1, 80, steps);
+    assertEquals(2.5e-3f, o.weightDecay());
     assertTrue(o.weightDecayExcludesVectors());
     CosineDecay s = (CosineDecay) o.schedule();
     assertEquals(0.01, s.at(0), 1e-12);
     assertEquals(0.1, s.at(2 * steps), 1e-12, "peak after the 2-epoch warm-up");
-    assertEquals(0.05, s.at(2 * steps + 19 * steps), 1e-12, "half-way through the cosine");
-    assertEquals(0.0, s.at(40 * steps), 1e-12);
+    assertEquals(0.05, s.at(2 * steps + 39 * steps), 1e-12, "half-way through the cosine");
+    assertEquals(0.0, s.at(80 * steps), 1e-12);
     // Fewer epochs (a CLI override): the same shape over the shorter run.
     CosineDecay shorter = (CosineDecay) r.optimizer(0.2, 10, 100).schedule();
     assertEquals(0.2, shorter.at(200), 1e-12);
