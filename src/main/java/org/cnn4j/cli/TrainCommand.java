@@ -311,7 +311,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (!chief) return 0;
 
-      RunOutputs.history(runHistory.history(), outDir); // every epoch of the run, resumed ones included
+      History whole = runHistory.history(); // every epoch of the run, resumed ones included
+      whole.timeToAccuracy(h.accuracyMetric(), h.timeToAccuracy()); // fit's, which a checkpoint carries across resumes
+      RunOutputs.history(whole, outDir);
       // With no validation data (--validation-split 0) the matrix and report are of the training data.
       Dataset evalSet = validation != null ? validation : split > 0 ? train.split(split)[1] : train;
       ConfusionMatrix cm = RunOutputs.confusion(m, evalSet, Math.max(batchSize, 64), outDir);

@@ -26,6 +26,41 @@ class CommandLineTest {
   }
 
   @Test
+  void timeToAccuracyFilesListWhatTheRunReached(@TempDir Path dir) throws Exception {
+    // Dark against light 16x16 images: every threshold is passed in the first epoch.
+    Path data = dir.resolve("data");
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (String split : List.of("train", "test")) {
+      for (String cls : List.of("dark", "light")) {
+        Path folder = Files.createDirectories(data.resolve(split).resolve(cls));
+        for (int i = 0; i < (split.equals("train") ? 40 : 10); i++) {
+          BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+          for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+              int v = (cls.equals("dark") ? 0 : 200) + r.nextInt(56);
+              img.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+          }
+          ImageIO.write(img, "png", folder.resolve(i + ".png").toFile());
+        }
+      }
+    }
+    Path out = dir.resolve("run");
+    Cli.Run train = run("train", "--data", "folder:" + data, "--epochs", "2", "--batch", "10", "--out",
+        out.toString(), "--verbose", "1");
+    assertEquals(0, train.code(), train.err());
+    String summary = train.out().lines().filter(l -> l.startsWith("time to accuracy: ")).findFirst().orElseThrow();
+    long milestones = summary.split(" at epoch ").length - 1;
+    assertTrue(milestones > 0, summary);
+    List<String> csv = Files.readAllLines(out.resolve("time-to-accuracy.csv"));
+    assertEquals(milestones + 1, csv.size(), "the header and one row per threshold the summary names: " + csv);
+    assertTrue(csv.get(1).startsWith("0.50,"), csv.get(1));
+    com.fasterxml.jackson.databind.JsonNode reached = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("history.json").toFile()).path("time_to_accuracy").path("reached");
+    assertEquals(milestones, reached.size(), reached.toString());
+  }
+
+  @Test
   void trainEvaluatePredict(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
     Cli.Run train = run("train", "--data", "shapes:600,200", "--epochs", "2", "--batch", "20", "--out", out.toString(),
