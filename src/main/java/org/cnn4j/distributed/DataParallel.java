@@ -88,6 +88,7 @@ public final class DataParallel implements AutoCloseable {
     long bytes = arena.floats() * Float.BYTES;
     Mpi.broadcast(arena.weightsAddress(), bytes, 0);
     Mpi.broadcast(arena.stateAddress(), arena.stateFloats() * Float.BYTES, 0); // BatchNormalization's statistics
+    arena.modified();
     List<String> chiefSlots = head[2] == 0 ? List.of()
         : List.of(new String(names, StandardCharsets.UTF_8).split("\n"));
     for (String s : chiefSlots) Mpi.broadcast(arena.slot(s), bytes, 0);
@@ -162,6 +163,7 @@ public final class DataParallel implements AutoCloseable {
     ParameterArena arena = model.arena();
     enter("mean of the BatchNormalization statistics");
     Mpi.allreduceFloats(arena.stateAddress(), arena.stateFloats(), 1f / size);
+    arena.modified();
     leave();
   }
 

@@ -33,6 +33,7 @@ public final class ParameterArena implements AutoCloseable {
   private long floats;
   private long stateFloats;
   private Regularizers regularizers;
+  private long version;
 
   public ParameterArena(List<Parameter> parameters) {
     this.parameters = List.copyOf(parameters);
@@ -52,6 +53,22 @@ public final class ParameterArena implements AutoCloseable {
 
   public boolean allocated() {
     return weights != null;
+  }
+
+  /**
+   * A number that changes whenever weights or state may have changed: {@link #set}, an
+   * optimizer step, a training forward pass (moving statistics), a data-parallel broadcast or
+   * average. Inference plans that keep derived copies of weights (BatchNormalization folded
+   * into a convolution) recompute them when it moved. Whoever writes the arena's memory
+   * directly calls {@link #modified()}.
+   */
+  public long version() {
+    return version;
+  }
+
+  /** Marks the weights or state as changed (see {@link #version()}). */
+  public void modified() {
+    version++;
   }
 
   /** Lays out and allocates the arena once every parameter has a layout; fills initial values. */
@@ -185,6 +202,7 @@ public final class ParameterArena implements AutoCloseable {
           + java.util.Arrays.toString(p.kerasShape()) + ", got " + keras.length);
     }
     transfer(p, fromKerasOrder(p, keras), true, weightAddress(p));
+    modified();
   }
 
   /** The parameter's values in an existing optimizer slot ("m", "v", ...), in Keras's layout. */

@@ -365,6 +365,21 @@ public final class PlanBuilder {
   }
 
   /**
+   * A parameter's values where the arena keeps them, in its arena layout ({@code preferred}
+   * becomes that layout if no plan has set one): for a step that derives its own copy.
+   */
+  public memory storedWeights(Parameter p, memory.desc preferred) {
+    if (!p.hasLayout()) p.layout(preferred);
+    return arenaMemory(p, false);
+  }
+
+  /** Reads the arena's {@link ParameterArena#version()} when a step runs: steps that derive copies of weights compare it. */
+  public java.util.function.LongSupplier weightsVersion() {
+    ParameterArena a = arena;
+    return a::version;
+  }
+
+  /**
    * Where a backward-weights primitive writes the gradient of {@code p}, given
    * the layout it produces: the arena itself, or a scratch tensor reordered
    * into the arena right after the next step.

@@ -99,6 +99,13 @@ public final class Kernels {
   /** moving[i] = moving[i] * momentum + batch[i] * (1 - momentum) for n floats. */
   public static native void movingAverage(long moving, long batch, long n, float momentum);
 
+  /**
+   * BatchNormalization folded into the layer before it, for n channels: scale = gamma / sqrt(variance
+   * + epsilon) and foldedBias = (bias - mean) * scale + beta. gamma, beta and bias may be 0 (absent).
+   */
+  public static native void foldNormalization(long gamma, long beta, long mean, long variance, long bias,
+      float epsilon, long n, long scale, long foldedBias);
+
   /** Masks n floats; element i draws the hash of (seed, first + i), first being its batch's offset. */
   public static native void dropoutForward(long src, long dst, long mask, long n, float rate, long seed, long first);
 

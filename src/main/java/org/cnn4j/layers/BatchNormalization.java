@@ -90,6 +90,15 @@ public final class BatchNormalization extends Layer {
     return fusedRelu;
   }
 
+  /**
+   * What the layer before needs to fold this normalization into its kernel and bias in
+   * inference plans (see {@link Layer#foldsNormalization}). Internal API.
+   */
+  public NormalizationFold fold() {
+    return new NormalizationFold(gamma, beta, movingMean, movingVariance, epsilon,
+        fusedRelu ? ActivationFunction.RELU : ActivationFunction.LINEAR);
+  }
+
   @Override
   protected Shape computeOutputShape(Shape in) {
     if (in.rank() != 3 && in.rank() != 1) throw badInput(in, "expected (height, width, channels) or (features)");

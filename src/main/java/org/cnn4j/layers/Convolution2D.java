@@ -119,6 +119,23 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
 
   @Override
   public void plan(PlanBuilder b) {
+    planConvolution(b, null);
+  }
+
+  /** Without an activation of its own, a convolution takes the BatchNormalization after it into its kernel. */
+  @Override
+  public boolean foldsNormalization() {
+    return ActivationFunction.LINEAR.equals(activation());
+  }
+
+  @Override
+  public void planFolded(PlanBuilder b, NormalizationFold fold) {
+    if (b.training() || !foldsNormalization()) throw new IllegalStateException(this + " folds a BatchNormalization "
+        + "only in inference plans and without an activation");
+    planConvolution(b, fold);
+  }
+
+  private void planConvolution(PlanBuilder b, NormalizationFold fold) {
     Shape in = inputShape();
     Shape out = outputShape();
     int n = b.batch();
@@ -135,7 +152,7 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
     long[] padR = {ph[1], pw[1]};
     var eng = Dnnl.engine();
     var alg = dnnl.algorithm.convolution_direct;
-    memory.desc biasAny = biasDesc(out.get(2));
+    memory.desc biasAny = fold != null ? any(out.get(2)) : biasDesc(out.get(2)); // a fold always has a bias
     double flops = 2.0 * n * out.size() * (c / groupCount(c)) * kh * kw; // 2 per multiply-add; each pass does as many
     String problem = Benchdnn.convolution(n, groupCount(c), in, out, kh, kw, sh, sw, dh - 1, dw - 1, ph[0], pw[0]);
     planWith(b, b.input(), new KernelPlanner.Primitives() {
@@ -156,7 +173,7 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
         return new convolution_backward_data.primitive_desc(eng, alg, any(srcDims), any(wDims), any(dstDims),
             strides, dilation, padL, padR, (convolution_forward.primitive_desc) fwd);
       }
-    }, problem, flops);
+    }, problem, flops, fold);
   }
 
   /** Reads strides, padding, data_format and dilation_rate. */

@@ -135,7 +135,17 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
 
   /** Plans forward (primitive, activation) and backward (activation, weights, data) for {@code src}. */
   final void planWith(PlanBuilder b, Tensor src, KernelPlanner.Primitives p, String problem, double flops) {
-    KernelPlanner.plan(b, src, p, activation, kernel, useBias ? bias : null, problem, flops);
+    planWith(b, src, p, problem, flops, null);
+  }
+
+  /** Like {@link #planWith(PlanBuilder, Tensor, KernelPlanner.Primitives, String, double)}; with {@code fold}, inference only. */
+  final void planWith(PlanBuilder b, Tensor src, KernelPlanner.Primitives p, String problem, double flops,
+      NormalizationFold fold) {
+    if (fold != null) {
+      KernelPlanner.planFolded(b, src, p, kernel, useBias ? bias : null, fold, problem, flops);
+    } else {
+      KernelPlanner.plan(b, src, p, activation, kernel, useBias ? bias : null, problem, flops);
+    }
   }
 
   /** A tag-free "no bias" descriptor, or {@code dims} with layout any. */

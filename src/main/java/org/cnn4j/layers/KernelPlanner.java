@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_SCALES;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
@@ -9,13 +10,18 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
+import java.util.function.LongSupplier;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc;
+import org.bytedeco.dnnl.reorder;
+import org.cnn4j.dnnl.Dnnl;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
+import org.cnn4j.kernels.Kernels;
 
 /**
  * The plan every {@link KernelLayer} shares: its forward primitive with the
@@ -66,5 +72,62 @@ final class KernelPlanner {
           .put(DNNL_ARG_WEIGHTS, b.weights(kernel, bwd.weights_desc())).put(DNNL_ARG_DIFF_SRC, dx.memory()));
       b.diffInput(dx);
     });
+  }
+
+  /**
+   * Plans an inference forward pass with a BatchNormalization folded in. A first step
+   * recomputes the folded kernel and bias whenever the arena's version moved (an optimizer
+   * step, new weights, moved statistics): the per-channel scale and bias by a cnn4j kernel,
+   * the kernel by one reorder from the arena that multiplies each output channel by its
+   * scale. Then one primitive does convolution, normalization and the activation.
+   */
+  static void planFolded(PlanBuilder b, Tensor src, Primitives p, Parameter kernel, Parameter bias,
+      NormalizationFold fold, String problem, double flops) {
+    primitive_desc fwd = p.forward(dnnl.prop_kind.forward_inference, ActivationPlanner.postOps(fold.activation()));
+    Tensor x = b.as(src, fwd.src_desc(), "reorder src");
+    Tensor dst = b.allocate(fwd.dst_desc());
+    memory.desc wDesc = fwd.weights_desc();
+    memory.desc bDesc = fwd.weights_desc(1);
+    long channels = bDesc.get_size() / Float.BYTES;
+    memory.desc vector = Dnnl.desc(new long[] {channels}, memory.format_tag.x);
+    memory stored = b.storedWeights(kernel, wDesc);
+    Tensor foldedKernel = b.allocate(wDesc);
+    Tensor foldedBias = b.allocate(bDesc); // a vector is plain in any layout
+    Tensor scale = b.allocate(vector);
+    memory gamma = fold.gamma() == null ? null : b.weights(fold.gamma(), vector);
+    memory beta = fold.beta() == null ? null : b.weights(fold.beta(), vector);
+    memory mean = b.weights(fold.mean(), vector);
+    memory variance = b.weights(fold.variance(), vector);
+    memory biasValues = bias == null ? null : b.weights(bias, vector);
+    // The scale runs along the output channels: {O, I, KH, KW}'s first dimension, or {G, O/G, ...}'s first two.
+    primitive_attr attr = new primitive_attr();
+    attr.set_scales_mask(DNNL_ARG_SRC, kernel.dnnlDims().length == 5 ? 3 : 1);
+    reorder.primitive_desc rpd = new reorder.primitive_desc(Dnnl.engine(), stored.get_desc(), Dnnl.engine(), wDesc,
+        attr, false);
+    String role = "fold batch normalization";
+    Dnnl.requireOptimized(rpd, b.layer(), role);
+    reorder r = new reorder(rpd);
+    IntMemoryMap rargs = new IntMemoryMap().put(DNNL_ARG_SRC, stored)
+        .put(DNNL_ARG_DST, foldedKernel.memory())
+        .put(DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, scale.memory());
+    LongSupplier version = b.weightsVersion();
+    float epsilon = fold.epsilon();
+    long[] foldedAt = {Long.MIN_VALUE};
+    b.kernel(role, problem, () -> {
+      long now = version.getAsLong();
+      if (now == foldedAt[0]) return;
+      Kernels.foldNormalization(address(gamma), address(beta), address(mean), address(variance), address(biasValues),
+          epsilon, channels, scale.address(), foldedBias.address());
+      r.execute(Dnnl.stream(), rargs);
+      foldedAt[0] = now;
+    });
+    var args = new IntMemoryMap().put(DNNL_ARG_SRC, x.memory()).put(DNNL_ARG_WEIGHTS, foldedKernel.memory())
+        .put(DNNL_ARG_BIAS, foldedBias.memory()).put(DNNL_ARG_DST, dst.memory());
+    b.execute(fwd, "forward", problem, flops, args);
+    b.output(ActivationPlanner.afterPrimitive(b, fold.activation(), dst));
+  }
+
+  private static long address(memory m) {
+    return m == null ? 0 : m.get_data_handle().address();
   }
 }

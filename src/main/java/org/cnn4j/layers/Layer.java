@@ -207,6 +207,23 @@ public abstract class Layer {
   public abstract void plan(PlanBuilder b);
 
   /**
+   * Whether an inference plan may fold a BatchNormalization that alone reads this layer
+   * into this layer's own primitive ({@link #planFolded}); convolutions without an
+   * activation can. Internal API.
+   */
+  public boolean foldsNormalization() {
+    return false;
+  }
+
+  /**
+   * Plans this layer's forward pass for inference with the BatchNormalization that reads it
+   * folded in: the output is the normalization's. Internal API, called by the model.
+   */
+  public void planFolded(PlanBuilder b, NormalizationFold fold) {
+    throw new UnsupportedOperationException(this + " cannot fold a BatchNormalization");
+  }
+
+  /**
    * The layer's configuration as Keras writes it: "name", then every key of the Keras class in
    * Keras's order, as plain values (maps, lists, strings, numbers, booleans, null). The layer's
    * static {@code fromConfig} reads it back (see {@code org.cnn4j.io.LayerRegistry}).

@@ -13,6 +13,7 @@ import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.StepCounter;
 import org.cnn4j.kernels.Kernels;
 import org.cnn4j.layers.ActivationFunction;
+import org.cnn4j.layers.BatchNormalization;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.Shape;
 
@@ -36,6 +37,11 @@ public final class Executor implements AutoCloseable {
   private final List<Consumer<ParameterArena>> gradientHooks = new ArrayList<>();
   private ParameterArena arena;
   private boolean measureLayouts = true;
+  private boolean foldNormalization = !"false".equals(System.getProperty("cnn4j.foldNormalization"));
+  /** Per node: the BatchNormalization node folded into it in inference plans, or -1. */
+  private int[] foldedReader;
+  /** Per node: whether it is a BatchNormalization folded into the node before it (inference plans pass through it). */
+  private boolean[] foldedAway;
 
   Executor(Model model) {
     this.model = model;
@@ -58,6 +64,7 @@ public final class Executor implements AutoCloseable {
     List<Layer> layers = model.layers();
     if (arena == null) {
       fuseActivations();
+      findFolds();
       List<Parameter> params = new ArrayList<>();
       for (Layer l : layers) params.addAll(l.parameters());
       arena = new ParameterArena(params);
@@ -69,9 +76,16 @@ public final class Executor implements AutoCloseable {
     try {
       b.lossFusesSoftmax(model.lossFusesSoftmax());
       b.measureLayouts(measureLayouts);
+      boolean fold = !training && foldNormalization;
       for (int i = 0; i < layers.size(); i++) {
         b.beginNode(i);
-        layers.get(i).plan(b);
+        if (fold && foldedReader[i] >= 0) {
+          layers.get(i).planFolded(b, ((BatchNormalization) layers.get(foldedReader[i])).fold());
+        } else if (fold && foldedAway[i]) {
+          b.passThrough();
+        } else {
+          layers.get(i).plan(b);
+        }
       }
       return b.build(out.dnnlDims(batch), plainTag(out));
     } catch (RuntimeException | Error e) {
@@ -88,17 +102,61 @@ public final class Executor implements AutoCloseable {
   private void fuseActivations() {
     if ("false".equals(System.getProperty("cnn4j.fusion"))) return;
     List<Layer> layers = model.layers();
-    int[] readers = new int[layers.size()];
-    for (int i = 0; i < layers.size(); i++) {
-      for (int j : model.inboundIndices(i)) if (j != PlanBuilder.MODEL_INPUT) readers[j]++;
-    }
+    int[] soleInput = soleInputs();
     for (int i = 0; i < layers.size(); i++) {
       ActivationFunction f = layers.get(i).elementwiseFunction();
-      if (f == null) continue;
-      int[] from = model.inboundIndices(i);
-      if (from.length != 1 || from[0] == PlanBuilder.MODEL_INPUT || readers[from[0]] != 1) continue;
-      if (layers.get(from[0]).absorbActivation(f)) layers.get(i).absorbedByInput();
+      if (f == null || soleInput[i] < 0) continue;
+      if (layers.get(soleInput[i]).absorbActivation(f)) layers.get(i).absorbedByInput();
     }
+  }
+
+  /**
+   * Once, after {@link #fuseActivations}: each BatchNormalization that alone reads a layer able
+   * to fold it ({@link Layer#foldsNormalization}, a convolution without activation). Inference
+   * plans fold it into that layer's kernel and bias; training plans never do.
+   */
+  private void findFolds() {
+    List<Layer> layers = model.layers();
+    foldedReader = new int[layers.size()];
+    foldedAway = new boolean[layers.size()];
+    java.util.Arrays.fill(foldedReader, -1);
+    int[] soleInput = soleInputs();
+    for (int i = 0; i < layers.size(); i++) {
+      int from = soleInput[i];
+      if (!(layers.get(i) instanceof BatchNormalization) || from < 0 || !layers.get(from).foldsNormalization()) continue;
+      foldedReader[from] = i;
+      foldedAway[i] = true;
+    }
+  }
+
+  /**
+   * Per node: the one layer it reads when nothing else reads that layer's output (so the
+   * two may merge into one primitive), or -1.
+   */
+  private int[] soleInputs() {
+    int n = model.layers().size();
+    int[] readers = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int j : model.inboundIndices(i)) if (j != PlanBuilder.MODEL_INPUT) readers[j]++;
+    }
+    int output = model.topology().output();
+    int[] sole = new int[n];
+    for (int i = 0; i < n; i++) {
+      int[] from = model.inboundIndices(i);
+      boolean alone = from.length == 1 && from[0] != PlanBuilder.MODEL_INPUT && readers[from[0]] == 1
+          && from[0] != output;
+      sole[i] = alone ? from[0] : -1;
+    }
+    return sole;
+  }
+
+  /**
+   * Whether inference plans built from now on fold each BatchNormalization into the
+   * convolution before it (the default; -Dcnn4j.foldNormalization=false turns it off).
+   * Folded and unfolded plans agree to float rounding.
+   */
+  public void foldNormalization(boolean fold) {
+    this.foldNormalization = fold;
   }
 
   private static memory.format_tag plainTag(Shape s) {
@@ -155,6 +213,7 @@ public final class Executor implements AutoCloseable {
   /** Forward pass of {@code plan} on what its input holds; the loss summed over the first n rows (0 without labels). */
   public double forward(Plan plan, long labels, int n) {
     plan.forward();
+    if (plan.training()) arena.modified(); // BatchNormalization moved its statistics
     return labels == 0 ? 0 : loss(plan, labels, n);
   }
 
@@ -186,6 +245,7 @@ public final class Executor implements AutoCloseable {
     for (Consumer<ParameterArena> h : gradientHooks) h.accept(arena);
     counter.increment();
     model.optimizer().step(arena, counter.get());
+    arena.modified();
   }
 
   /** One whole training step on the batch in plan's input; returns the loss (penalty included) summed over the batch. */

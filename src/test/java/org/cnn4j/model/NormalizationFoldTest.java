@@ -1,0 +1,148 @@
+package org.cnn4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.cnn4j.dnnl.Plan;
+import org.cnn4j.dnnl.Step;
+import org.cnn4j.layers.BatchNormalization;
+import org.cnn4j.layers.Conv2D;
+import org.cnn4j.layers.Dense;
+import org.cnn4j.layers.DepthwiseConv2D;
+import org.cnn4j.layers.Flatten;
+import org.cnn4j.layers.ReLU;
+import org.cnn4j.train.FitOptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inference plans fold each BatchNormalization into the convolution before it; they must
+ * give what the unfolded plan gives, follow every change of the weights, and leave
+ * training plans and unfoldable graphs alone.
+ */
+class NormalizationFoldTest {
+  private static final int H = 12;
+  private static final int W = 12;
+
+  @Test
+  void resnetFoldedMatchesUnfolded() {
+    try (Model folded = ResNets.v1(8, H, W, 3, 10); Model plain = ResNets.v1(8, H, W, 3, 10)) {
+      plain.executor().foldNormalization(false);
+      List<float[]> weights = randomized(folded, new SplittableRandom(1));
+      folded.setWeights(weights);
+      plain.setWeights(weights);
+      float[] x = images(new SplittableRandom(2), 5);
+      assertClose(plain.predict(x, 5), folded.predict(x, 5));
+
+      List<Step> steps = folded.executor().plan(5, false, false).forwardSteps();
+      long folds = steps.stream().filter(s -> s.role().equals("fold batch normalization")).count();
+      long norms = folded.layers().stream().filter(l -> l instanceof BatchNormalization).count();
+      assertEquals(norms, folds, "every normalization of ResNet v1 follows a convolution read by it alone");
+      assertFalse(steps.stream().anyMatch(s -> isNormalization(folded, s.layer())), "no normalization step left");
+      assertTrue(plain.executor().plan(5, false, false).forwardSteps().stream()
+          .anyMatch(s -> isNormalization(plain, s.layer())), "the unfolded plan normalizes");
+    }
+  }
+
+  @Test
+  void followsTrainingAndNewWeights() {
+    try (Model folded = ResNets.v1(8, H, W, 3, 4); Model plain = ResNets.v1(8, H, W, 3, 4)) {
+      plain.executor().foldNormalization(false);
+      folded.compile("sgd", "sparse_categorical_crossentropy");
+      float[] x = images(new SplittableRandom(3), 16);
+      int[] y = new int[16];
+      for (int i = 0; i < y.length; i++) y[i] = i % 4;
+      folded.predict(x, 16); // folds the initial weights
+      // Steps move the kernels and the moving statistics; the folded plan must notice.
+      folded.fit(x, y, new FitOptions().batchSize(8).epochs(2).verbose(0));
+      plain.setWeights(folded.getWeights());
+      assertClose(plain.predict(x, 16), folded.predict(x, 16));
+      // So must weights set from outside.
+      List<float[]> other = randomized(folded, new SplittableRandom(4));
+      folded.setWeights(other);
+      plain.setWeights(other);
+      assertClose(plain.predict(x, 16), folded.predict(x, 16));
+    }
+  }
+
+  @Test
+  void depthwiseBiasAndMissingScaleOrCenter() {
+    Supplier<Sequential> build = () -> {
+      Sequential m = new Sequential();
+      m.add(new Conv2D(6, 3).padding("same").inputShape(H, W, 3)); // with a bias
+      m.add(new BatchNormalization().center(false));
+      m.add(new ReLU());
+      m.add(new DepthwiseConv2D(3).depthMultiplier(2).useBias(false)); // grouped kernel {G, O/G, 1, 3, 3}
+      m.add(new BatchNormalization().scale(false).epsilon(1e-2));
+      m.add(new Conv2D(5, 1).activation("relu")); // an activation of its own: not folded
+      m.add(new BatchNormalization());
+      m.add(new Flatten());
+      m.add(new Dense(3).activation("softmax"));
+      return m;
+    };
+    try (Sequential folded = build.get(); Sequential plain = build.get()) {
+      plain.executor().foldNormalization(false);
+      List<float[]> weights = randomized(folded, new SplittableRandom(5));
+      folded.setWeights(weights);
+      plain.setWeights(weights);
+      float[] x = images(new SplittableRandom(6), 7);
+      assertClose(plain.predict(x, 7), folded.predict(x, 7));
+      List<Step> steps = folded.executor().plan(7, false, false).forwardSteps();
+      assertEquals(2, steps.stream().filter(s -> s.role().equals("fold batch normalization")).count());
+      String last = folded.layers().get(6).name();
+      assertTrue(steps.stream().anyMatch(s -> s.layer().equals(last) && s.role().equals("forward")),
+          "the normalization after an activated convolution still runs");
+    }
+  }
+
+  @Test
+  void trainingPlansNeverFold() {
+    try (Model m = ResNets.v1(8, H, W, 3, 4)) {
+      m.compile("sgd", "sparse_categorical_crossentropy");
+      Plan train = m.executor().plan(4, true, false);
+      assertFalse(train.forwardSteps().stream().anyMatch(s -> s.role().equals("fold batch normalization")));
+      assertTrue(train.forwardSteps().stream().anyMatch(s -> isNormalization(m, s.layer())));
+    }
+  }
+
+  private static boolean isNormalization(Model m, String layer) {
+    return m.layers().stream().anyMatch(l -> l.name().equals(layer) && l instanceof BatchNormalization);
+  }
+
+  /** Weights drawn so that every normalization does something: gamma, beta, mean and variance away from 1 and 0. */
+  private static List<float[]> randomized(Model m, SplittableRandom r) {
+    List<String> names = m.weightNames();
+    List<float[]> out = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      float[] v = m.getWeights().get(i).clone();
+      String name = names.get(i);
+      for (int j = 0; j < v.length; j++) {
+        if (name.endsWith("moving_variance")) v[j] = (float) r.nextDouble(0.3, 3);
+        else if (name.endsWith("gamma")) v[j] = (float) r.nextDouble(0.5, 1.5);
+        else if (name.endsWith("moving_mean") || name.endsWith("beta") || name.endsWith("bias")) {
+          v[j] = (float) r.nextDouble(-0.5, 0.5);
+        }
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
+  private static float[] images(SplittableRandom r, int n) {
+    float[] x = new float[n * H * W * 3];
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-1, 1);
+    return x;
+  }
+
+  private static void assertClose(float[][] want, float[][] got) {
+    double worst = 0;
+    for (int i = 0; i < want.length; i++) {
+      for (int j = 0; j < want[i].length; j++) worst = Math.max(worst, Math.abs(want[i][j] - got[i][j]));
+    }
+    assertTrue(worst < 1e-5, "folded and unfolded predictions differ by " + worst);
+  }
+}
