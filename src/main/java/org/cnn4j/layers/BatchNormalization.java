@@ -90,11 +90,9 @@ public final class BatchNormalization extends Layer {
     return fusedRelu;
   }
 
-  /**
-   * What the layer before needs to fold this normalization into its kernel and bias in
-   * inference plans (see {@link Layer#foldsNormalization}). Internal API.
-   */
-  public NormalizationFold fold() {
+  /** What the layer before needs to fold this normalization into its kernel and bias in inference plans. */
+  @Override
+  public NormalizationFold normalizationFold() {
     return new NormalizationFold(gamma, beta, movingMean, movingVariance, epsilon,
         fusedRelu ? ActivationFunction.RELU : ActivationFunction.LINEAR);
   }

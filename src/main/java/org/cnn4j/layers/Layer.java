@@ -207,6 +207,14 @@ public abstract class Layer {
   public abstract void plan(PlanBuilder b);
 
   /**
+   * For a normalization that the layer before may fold into its own primitive in inference
+   * plans (BatchNormalization), what that layer needs; null for other layers. Internal API.
+   */
+  public NormalizationFold normalizationFold() {
+    return null;
+  }
+
+  /**
    * Whether an inference plan may fold a BatchNormalization that alone reads this layer
    * into this layer's own primitive ({@link #planFolded}); convolutions without an
    * activation can. Internal API.

@@ -13,8 +13,8 @@ import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.StepCounter;
 import org.cnn4j.kernels.Kernels;
 import org.cnn4j.layers.ActivationFunction;
-import org.cnn4j.layers.BatchNormalization;
 import org.cnn4j.layers.Layer;
+import org.cnn4j.layers.NormalizationFold;
 import org.cnn4j.layers.Shape;
 
 /**
@@ -38,8 +38,8 @@ public final class Executor implements AutoCloseable {
   private ParameterArena arena;
   private boolean measureLayouts = true;
   private boolean foldNormalization = !"false".equals(System.getProperty("cnn4j.foldNormalization"));
-  /** Per node: the BatchNormalization node folded into it in inference plans, or -1. */
-  private int[] foldedReader;
+  /** Per node: the normalization folded into it in inference plans, or null. */
+  private NormalizationFold[] folds;
   /** Per node: whether it is a BatchNormalization folded into the node before it (inference plans pass through it). */
   private boolean[] foldedAway;
 
@@ -79,8 +79,8 @@ public final class Executor implements AutoCloseable {
       boolean fold = !training && foldNormalization;
       for (int i = 0; i < layers.size(); i++) {
         b.beginNode(i);
-        if (fold && foldedReader[i] >= 0) {
-          layers.get(i).planFolded(b, ((BatchNormalization) layers.get(foldedReader[i])).fold());
+        if (fold && folds[i] != null) {
+          layers.get(i).planFolded(b, folds[i]);
         } else if (fold && foldedAway[i]) {
           b.passThrough();
         } else {
@@ -117,14 +117,14 @@ public final class Executor implements AutoCloseable {
    */
   private void findFolds() {
     List<Layer> layers = model.layers();
-    foldedReader = new int[layers.size()];
+    folds = new NormalizationFold[layers.size()];
     foldedAway = new boolean[layers.size()];
-    java.util.Arrays.fill(foldedReader, -1);
     int[] soleInput = soleInputs();
     for (int i = 0; i < layers.size(); i++) {
       int from = soleInput[i];
-      if (!(layers.get(i) instanceof BatchNormalization) || from < 0 || !layers.get(from).foldsNormalization()) continue;
-      foldedReader[from] = i;
+      NormalizationFold f = layers.get(i).normalizationFold();
+      if (f == null || from < 0 || !layers.get(from).foldsNormalization()) continue;
+      folds[from] = f;
       foldedAway[i] = true;
     }
   }
