@@ -232,6 +232,17 @@ public final class PlanBuilder {
     return diffOutput = g;
   }
 
+  /**
+   * In a backward builder: the gradient w.r.t. the layer's output, for a layer that only
+   * reads it (primitives whose diff_dst is an input, never written): unlike
+   * {@link #diffOutput}, no private copy when another node shares it.
+   */
+  public Tensor diffOutputToRead() {
+    if (diffOutput != null) return diffOutput;
+    if (handoff != null) return diffOutput = handoff;
+    return gradients[node];
+  }
+
   /** In a backward builder: the gradient w.r.t. the layer's (first) input. */
   public void diffInput(Tensor t) {
     diffInput(0, t);

@@ -167,7 +167,8 @@ public final class BatchNormalization extends Layer {
       var bprop = weights ? dnnl.prop_kind.backward : dnnl.prop_kind.backward_data;
       var bwd = new batch_normalization_backward.primitive_desc(Dnnl.engine(), bprop.value, src.desc(),
           dst.desc(), src.desc(), epsilon, flags, fwd);
-      Tensor dy = b.as(b.diffOutput(), bwd.diff_dst_desc(), "reorder diff_dst");
+      // oneDNN's backward reads diff_dst (the fused ReLU's mask too) and writes diff_src apart.
+      Tensor dy = b.as(b.diffOutputToRead(), bwd.diff_dst_desc(), "reorder diff_dst");
       Tensor dx = b.allocate(bwd.diff_src_desc()).flatOrder(src.flatOrder());
       var bargs = new IntMemoryMap().put(DNNL_ARG_SRC, src.memory()).put(DNNL_ARG_MEAN, mean.memory())
           .put(DNNL_ARG_VARIANCE, variance.memory()).put(DNNL_ARG_DIFF_DST, dy.memory())

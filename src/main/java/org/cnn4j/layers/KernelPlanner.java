@@ -56,7 +56,9 @@ final class KernelPlanner {
     b.output(out);
 
     b.onBackward(() -> {
-      Tensor dy = ActivationPlanner.backward(b, activation, out, b.diffOutput());
+      // A non-linear activation's backward runs in place on diff_dst; without one it is only read.
+      Tensor dy = ActivationPlanner.backward(b, activation, out,
+          activation.isLinear() ? b.diffOutputToRead() : b.diffOutput());
       primitive_desc bww = p.backwardWeights(fwd);
       Tensor xW = b.as(x, bww.src_desc(), "reorder src for backward-weights");
       Tensor dyW = b.as(dy, bww.diff_dst_desc(), "reorder diff_dst");
