@@ -31,7 +31,7 @@ class RecipeCommandTest {
     assertEquals(0, list.code(), list.err());
     assertTrue(list.out().contains("keras-cifar10-resnet\n  Keras's cifar10_resnet.py"), list.out());
     assertTrue(list.out().contains("cifar10-resnet20-fast\n"), list.out());
-    assertTrue(list.out().contains("batch 128, 40 epochs"), list.out());
+    assertTrue(list.out().contains("batch 64, 80 epochs"), list.out());
     Cli.Run help = run("train", "--help");
     assertTrue(help.out().contains("keras-cifar10-resnet, cifar10-resnet20-fast"), help.out());
     Cli.Run top = run("--help");
