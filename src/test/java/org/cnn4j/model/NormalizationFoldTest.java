@@ -31,12 +31,7 @@ class NormalizationFoldTest {
   @Test
   void resnetFoldedMatchesUnfolded() {
     try (Model folded = ResNets.v1(8, H, W, 3, 10); Model plain = ResNets.v1(8, H, W, 3, 10)) {
-      plain.executor().foldNormalization(false);
-      List<float[]> weights = randomized(folded, new SplittableRandom(1));
-      folded.setWeights(weights);
-      plain.setWeights(weights);
-      float[] x = images(new SplittableRandom(2), 5);
-      assertClose(plain.predict(x, 5), folded.predict(x, 5));
+      assertSamePredictions(folded, plain, 1, 5);
 
       List<Step> steps = folded.executor().plan(5, false, false).forwardSteps();
       long folds = steps.stream().filter(s -> s.role().equals("fold batch normalization")).count();
@@ -85,12 +80,7 @@ class NormalizationFoldTest {
       return m;
     };
     try (Sequential folded = build.get(); Sequential plain = build.get()) {
-      plain.executor().foldNormalization(false);
-      List<float[]> weights = randomized(folded, new SplittableRandom(5));
-      folded.setWeights(weights);
-      plain.setWeights(weights);
-      float[] x = images(new SplittableRandom(6), 7);
-      assertClose(plain.predict(x, 7), folded.predict(x, 7));
+      assertSamePredictions(folded, plain, 5, 7);
       List<Step> steps = folded.executor().plan(7, false, false).forwardSteps();
       assertEquals(2, steps.stream().filter(s -> s.role().equals("fold batch normalization")).count());
       String last = folded.layers().get(6).name();
@@ -107,6 +97,16 @@ class NormalizationFoldTest {
       assertFalse(train.forwardSteps().stream().anyMatch(s -> s.role().equals("fold batch normalization")));
       assertTrue(train.forwardSteps().stream().anyMatch(s -> isNormalization(m, s.layer())));
     }
+  }
+
+  /** Random weights (from {@code seed}) into both models, the unfolded one told not to fold; predictions of n images agree. */
+  private static void assertSamePredictions(Model folded, Model plain, long seed, int n) {
+    plain.executor().foldNormalization(false);
+    List<float[]> weights = randomized(folded, new SplittableRandom(seed));
+    folded.setWeights(weights);
+    plain.setWeights(weights);
+    float[] x = images(new SplittableRandom(seed + 1), n);
+    assertClose(plain.predict(x, n), folded.predict(x, n));
   }
 
   private static boolean isNormalization(Model m, String layer) {
