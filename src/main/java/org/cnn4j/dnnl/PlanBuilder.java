@@ -203,6 +203,17 @@ public final class PlanBuilder {
     return from == MODEL_INPUT ? input : outputs[from];
   }
 
+  /**
+   * The output of node {@code index} ({@link #MODEL_INPUT}: the model's input), which must have
+   * been planned already: for a layer that reads a tensor besides its inputs (a merged residual
+   * join reads the block's shortcut).
+   */
+  public Tensor outputOf(int index) {
+    Tensor t = index == MODEL_INPUT ? input : outputs[index];
+    if (t == null) throw new IllegalStateException("node " + index + " is not planned before " + layer);
+    return t;
+  }
+
   /** The number of inputs of the current layer. */
   public int inputCount() {
     return topology.inputs()[node].length;
@@ -290,8 +301,13 @@ public final class PlanBuilder {
 
   /** Plans the current layer as the identity: its output is its input, its input's gradient its output's. */
   public void passThrough() {
-    output(input());
-    onBackward(() -> diffInput(diffOutput()));
+    passThrough(0);
+  }
+
+  /** Plans the current layer as its input {@code k}: output and, backward, gradient. */
+  public void passThrough(int k) {
+    output(input(k));
+    onBackward(() -> diffInput(k, diffOutput()));
   }
 
   /**

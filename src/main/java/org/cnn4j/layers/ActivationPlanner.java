@@ -57,6 +57,21 @@ final class ActivationPlanner {
   }
 
   /**
+   * Attributes that add a residual shortcut after a convolution: {@code own} (when fused), then
+   * a binary add of a tensor in layout {@code shortcut} (post-op argument 1 or 0: after
+   * {@code own}'s eltwise, or first), then {@code after} (when not linear).
+   */
+  static primitive_attr residualPostOps(ActivationFunction own, memory.desc shortcut, ActivationFunction after) {
+    post_ops ops = new post_ops();
+    if (fused(own)) ops.append_eltwise(own.forwardAlgorithm(), own.alpha(), own.beta());
+    ops.append_binary(dnnl.algorithm.binary_add, shortcut);
+    if (!after.isLinear()) ops.append_eltwise(after.forwardAlgorithm(), after.alpha(), after.beta());
+    primitive_attr attr = new primitive_attr();
+    attr.set_post_ops(ops);
+    return attr;
+  }
+
+  /**
    * The activation's output after the convolution or inner product that wrote
    * {@code dst} with {@link #postOps}: dst itself when fused (or linear), else
    * the output of the activation's own primitive (softmax in place).

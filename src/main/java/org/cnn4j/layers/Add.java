@@ -45,6 +45,12 @@ public final class Add extends Layer {
     return true;
   }
 
+  /** With two inputs, a residual join: the convolution before it may merge it in inference plans. */
+  @Override
+  public ActivationFunction residualJoin() {
+    return inputShapes().size() == 2 ? fused : null;
+  }
+
   @Override
   public void plan(PlanBuilder b) {
     // {N, C, H, W} + {N, C, H, W} -> {N, C, H, W}, in the first input's layout where oneDNN has a JIT kernel for it
@@ -70,22 +76,30 @@ public final class Add extends Layer {
 
   /** Two inputs and the absorbed activation in one pass: oneDNN's binary add with a post-op. */
   private Tensor binaryAdd(PlanBuilder b, Tensor first) {
+    return binaryAdd(b, first, b.input(1), fused);
+  }
+
+  /**
+   * {@code f(first + second)} into a new tensor by oneDNN's binary add with {@code f} as its
+   * post-op, in first's layout where oneDNN has a JIT kernel for it, else channels-last.
+   */
+  static Tensor binaryAdd(PlanBuilder b, Tensor first, Tensor second, ActivationFunction f) {
     memory.desc layout = first.desc();
-    var pd = binaryDesc(layout);
+    var pd = binaryDesc(layout, f);
     if (Dnnl.implementation(pd).startsWith("ref")) {
       layout = Dnnl.plain(layout);
-      pd = binaryDesc(layout);
+      pd = binaryDesc(layout, f);
     }
     Tensor a = b.as(first, layout, "reorder input 0");
-    Tensor c = b.as(b.input(1), layout, "reorder input 1");
+    Tensor c = b.as(second, layout, "reorder input 1");
     Tensor dst = b.allocate(layout).flatOrder(a.flatOrder());
-    b.execute(pd, "forward + " + fused.name(), "", new IntMemoryMap().put(DNNL_ARG_SRC_0, a.memory())
+    b.execute(pd, "forward + " + f.name(), "", new IntMemoryMap().put(DNNL_ARG_SRC_0, a.memory())
         .put(DNNL_ARG_SRC_1, c.memory()).put(DNNL_ARG_DST, dst.memory()));
     return dst;
   }
 
-  private binary.primitive_desc binaryDesc(memory.desc layout) {
+  private static binary.primitive_desc binaryDesc(memory.desc layout, ActivationFunction f) {
     return new binary.primitive_desc(Dnnl.engine(), dnnl.algorithm.binary_add, layout, layout, layout,
-        ActivationPlanner.postOps(fused), false);
+        ActivationPlanner.postOps(f), false);
   }
 }

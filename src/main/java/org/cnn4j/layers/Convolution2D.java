@@ -119,7 +119,7 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
 
   @Override
   public void plan(PlanBuilder b) {
-    planConvolution(b, null);
+    planConvolution(b, null, null);
   }
 
   /** Without an activation of its own, a convolution takes the BatchNormalization after it into its kernel. */
@@ -128,14 +128,20 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
     return ActivationFunction.LINEAR.equals(activation());
   }
 
+  /** Without an activation of its own, a convolution adds the residual shortcut after it as a post-op. */
   @Override
-  public void planFolded(PlanBuilder b, NormalizationFold fold) {
-    if (b.training() || !foldsNormalization()) throw new IllegalStateException(this + " folds a BatchNormalization "
-        + "only in inference plans and without an activation");
-    planConvolution(b, fold);
+  public boolean takesResidual() {
+    return ActivationFunction.LINEAR.equals(activation());
   }
 
-  private void planConvolution(PlanBuilder b, NormalizationFold fold) {
+  @Override
+  public void planInference(PlanBuilder b, NormalizationFold fold, ResidualAdd residual) {
+    if (b.training() || !foldsNormalization()) throw new IllegalStateException(this + " folds a BatchNormalization "
+        + "or a residual join only in inference plans and without an activation");
+    planConvolution(b, fold, residual);
+  }
+
+  private void planConvolution(PlanBuilder b, NormalizationFold fold, ResidualAdd residual) {
     Shape in = inputShape();
     Shape out = outputShape();
     int n = b.batch();
@@ -173,7 +179,7 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
         return new convolution_backward_data.primitive_desc(eng, alg, any(srcDims), any(wDims), any(dstDims),
             strides, dilation, padL, padR, (convolution_forward.primitive_desc) fwd);
       }
-    }, problem, flops, fold);
+    }, problem, flops, fold, residual);
   }
 
   /** Reads strides, padding, data_format and dilation_rate. */

@@ -135,14 +135,17 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
 
   /** Plans forward (primitive, activation) and backward (activation, weights, data) for {@code src}. */
   final void planWith(PlanBuilder b, Tensor src, KernelPlanner.Primitives p, String problem, double flops) {
-    planWith(b, src, p, problem, flops, null);
+    planWith(b, src, p, problem, flops, null, null);
   }
 
-  /** Like {@link #planWith(PlanBuilder, Tensor, KernelPlanner.Primitives, String, double)}; with {@code fold}, inference only. */
+  /**
+   * Like {@link #planWith(PlanBuilder, Tensor, KernelPlanner.Primitives, String, double)}; with a
+   * {@code fold} or a {@code residual} (either may be null), inference only.
+   */
   final void planWith(PlanBuilder b, Tensor src, KernelPlanner.Primitives p, String problem, double flops,
-      NormalizationFold fold) {
-    if (fold != null) {
-      KernelPlanner.planFolded(b, src, p, kernel, useBias ? bias : null, fold, problem, flops);
+      NormalizationFold fold, ResidualAdd residual) {
+    if (fold != null || residual != null) {
+      KernelPlanner.planInference(b, src, p, kernel, useBias ? bias : null, fold, residual, problem, flops);
     } else {
       KernelPlanner.plan(b, src, p, activation, kernel, useBias ? bias : null, problem, flops);
     }

@@ -1,5 +1,6 @@
 package org.cnn4j.layers;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_SCALES;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
@@ -8,6 +9,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
 import java.util.function.LongSupplier;
@@ -22,6 +24,8 @@ import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.PlanBuilder;
 import org.cnn4j.dnnl.Tensor;
 import org.cnn4j.kernels.Kernels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plan every {@link KernelLayer} shares: its forward primitive with the
@@ -29,6 +33,8 @@ import org.cnn4j.kernels.Kernels;
  * backward-weights (kernel and bias gradients) and backward-data.
  */
 final class KernelPlanner {
+  private static final Logger log = LoggerFactory.getLogger(KernelPlanner.class);
+
   private KernelPlanner() {}
 
   /** The three primitives of a layer, given the activation's post-op attributes. */
@@ -77,17 +83,64 @@ final class KernelPlanner {
   }
 
   /**
-   * Plans an inference forward pass with a BatchNormalization folded in. A first step
-   * recomputes the folded kernel and bias whenever the arena's version moved (an optimizer
-   * step, new weights, moved statistics): the per-channel scale and bias by a cnn4j kernel,
-   * the kernel by one reorder from the arena that multiplies each output channel by its
-   * scale. Then one primitive does convolution, normalization and the activation.
+   * Plans an inference forward pass with a BatchNormalization folded in, a residual join merged
+   * in, or both ({@code fold} or {@code residual} may be null).
+   *
+   * <p>Folding: a first step recomputes the folded kernel and bias whenever the arena's version
+   * moved (an optimizer step, new weights, moved statistics): the per-channel scale and bias by a
+   * cnn4j kernel, the kernel by one reorder from the arena that multiplies each output channel by
+   * its scale. The normalization's activation becomes a post-op.
+   *
+   * <p>Residual join: a binary post-op adds the shortcut (in the convolution's output layout) and
+   * the join's activation follows as one more post-op, so convolution, normalization, sum and ReLU
+   * write the block's output in one pass. Where that would change the convolution's
+   * implementation or output layout, the sum runs as its own binary primitive after it.
    */
-  static void planFolded(PlanBuilder b, Tensor src, Primitives p, Parameter kernel, Parameter bias,
-      NormalizationFold fold, String problem, double flops) {
-    primitive_desc fwd = p.forward(dnnl.prop_kind.forward_inference, ActivationPlanner.postOps(fold.activation()));
+  static void planInference(PlanBuilder b, Tensor src, Primitives p, Parameter kernel, Parameter bias,
+      NormalizationFold fold, ResidualAdd residual, String problem, double flops) {
+    var inference = dnnl.prop_kind.forward_inference;
+    ActivationFunction own = fold == null ? ActivationFunction.LINEAR : fold.activation();
+    primitive_desc fwd = p.forward(inference, ActivationPlanner.postOps(own));
+    Tensor shortcut = null;
+    int shortcutArg = 0;
+    if (residual != null && (own.isLinear() || ActivationPlanner.fusable(own))) {
+      memory.desc layout = fwd.dst_desc();
+      primitive_desc merged = p.forward(inference, ActivationPlanner.residualPostOps(own, layout, residual.activation()));
+      String impl = Dnnl.implementation(merged);
+      if (impl.equals(Dnnl.implementation(fwd)) && merged.dst_desc().equals(layout)
+          && merged.src_desc().equals(fwd.src_desc()) && merged.weights_desc().equals(fwd.weights_desc())) {
+        fwd = merged;
+        shortcut = b.as(b.outputOf(residual.shortcut()), layout, "reorder shortcut");
+        shortcutArg = DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (ActivationPlanner.fusable(own) ? 2 : 1) | DNNL_ARG_SRC_1;
+      } else {
+        log.debug("{}: residual sum as its own step ({} with the sum post-op, {} without)", b.layer(), impl,
+            Dnnl.implementation(fwd));
+      }
+    }
     Tensor x = b.as(src, fwd.src_desc(), "reorder src");
     Tensor dst = b.allocate(fwd.dst_desc());
+    var args = new IntMemoryMap().put(DNNL_ARG_SRC, x.memory()).put(DNNL_ARG_DST, dst.memory());
+    if (fold != null) {
+      putFolded(b, fwd, kernel, bias, fold, problem, args);
+    } else {
+      args.put(DNNL_ARG_WEIGHTS, b.weights(kernel, fwd.weights_desc()));
+      if (bias != null) args.put(DNNL_ARG_BIAS, b.weights(bias, fwd.weights_desc(1)));
+    }
+    if (shortcut != null) args.put(shortcutArg, shortcut.memory());
+    b.execute(fwd, shortcut != null ? "forward + add" : "forward", problem, flops, args);
+    Tensor out = ActivationPlanner.afterPrimitive(b, own, dst);
+    if (residual != null && shortcut == null) {
+      out = Add.binaryAdd(b, out, b.outputOf(residual.shortcut()), residual.activation());
+    }
+    b.output(out);
+  }
+
+  /**
+   * Adds the step that folds {@code fold} into the kernel and bias (when the weights moved) and
+   * puts the folded kernel and bias into the forward primitive's {@code args}.
+   */
+  private static void putFolded(PlanBuilder b, primitive_desc fwd, Parameter kernel, Parameter bias,
+      NormalizationFold fold, String problem, IntMemoryMap args) {
     memory.desc wDesc = fwd.weights_desc();
     memory.desc bDesc = fwd.weights_desc(1);
     long channels = bDesc.get_size() / Float.BYTES;
@@ -123,10 +176,7 @@ final class KernelPlanner {
       r.execute(Dnnl.stream(), rargs);
       foldedAt[0] = now;
     });
-    var args = new IntMemoryMap().put(DNNL_ARG_SRC, x.memory()).put(DNNL_ARG_WEIGHTS, foldedKernel.memory())
-        .put(DNNL_ARG_BIAS, foldedBias.memory()).put(DNNL_ARG_DST, dst.memory());
-    b.execute(fwd, "forward", problem, flops, args);
-    b.output(ActivationPlanner.afterPrimitive(b, fold.activation(), dst));
+    args.put(DNNL_ARG_WEIGHTS, foldedKernel.memory()).put(DNNL_ARG_BIAS, foldedBias.memory());
   }
 
   private static long address(memory m) {

@@ -216,7 +216,7 @@ public abstract class Layer {
 
   /**
    * Whether an inference plan may fold a BatchNormalization that alone reads this layer
-   * into this layer's own primitive ({@link #planFolded}); convolutions without an
+   * into this layer's own primitive ({@link #planInference}); convolutions without an
    * activation can. Internal API.
    */
   public boolean foldsNormalization() {
@@ -224,11 +224,30 @@ public abstract class Layer {
   }
 
   /**
-   * Plans this layer's forward pass for inference with the BatchNormalization that reads it
-   * folded in: the output is the normalization's. Internal API, called by the model.
+   * Whether an inference plan may merge the residual join (a two-input Add) that reads this
+   * layer, directly or through a folded BatchNormalization, into this layer's own primitive
+   * ({@link #planInference}); convolutions without an activation can. Internal API.
    */
-  public void planFolded(PlanBuilder b, NormalizationFold fold) {
-    throw new UnsupportedOperationException(this + " cannot fold a BatchNormalization");
+  public boolean takesResidual() {
+    return false;
+  }
+
+  /**
+   * For a residual join (Add of two inputs): the activation it applies after the sum (linear
+   * when none), which the layer before may take over with the sum; null for other layers.
+   * Internal API.
+   */
+  public ActivationFunction residualJoin() {
+    return null;
+  }
+
+  /**
+   * Plans this layer's forward pass for inference with, when not null, the BatchNormalization
+   * that reads it folded in (the output is the normalization's) and the residual join after
+   * it merged in (the output is the join's). Internal API, called by the model.
+   */
+  public void planInference(PlanBuilder b, NormalizationFold fold, ResidualAdd residual) {
+    throw new UnsupportedOperationException(this + " cannot fold a BatchNormalization or a residual join");
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.cnn4j.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.cnn4j.kernels.Kernels;
 import org.cnn4j.layers.ActivationFunction;
 import org.cnn4j.layers.Layer;
 import org.cnn4j.layers.NormalizationFold;
+import org.cnn4j.layers.ResidualAdd;
 import org.cnn4j.layers.Shape;
 
 /**
@@ -42,6 +44,11 @@ public final class Executor implements AutoCloseable {
   private NormalizationFold[] folds;
   /** Per node: whether it is a BatchNormalization folded into the node before it (inference plans pass through it). */
   private boolean[] foldedAway;
+  private boolean mergeResiduals = !"false".equals(System.getProperty("cnn4j.mergeResiduals"));
+  /** Per node, for plans without [0] and with [1] folding: the residual join merged into it, or null. */
+  private final ResidualAdd[][] residuals = new ResidualAdd[2][];
+  /** Per node, as {@link #residuals}: for a merged join (Add), which input holds its output, else -1. */
+  private final int[][] joinedInput = new int[2][];
 
   Executor(Model model) {
     this.model = model;
@@ -65,6 +72,8 @@ public final class Executor implements AutoCloseable {
     if (arena == null) {
       fuseActivations();
       findFolds();
+      findResiduals(false);
+      findResiduals(true);
       List<Parameter> params = new ArrayList<>();
       for (Layer l : layers) params.addAll(l.parameters());
       arena = new ParameterArena(params);
@@ -77,12 +86,18 @@ public final class Executor implements AutoCloseable {
       b.lossFusesSoftmax(model.lossFusesSoftmax());
       b.measureLayouts(measureLayouts);
       boolean fold = !training && foldNormalization;
+      ResidualAdd[] merged = !training && mergeResiduals ? residuals[fold ? 1 : 0] : null;
+      int[] joined = joinedInput[fold ? 1 : 0];
       for (int i = 0; i < layers.size(); i++) {
         b.beginNode(i);
-        if (fold && folds[i] != null) {
-          layers.get(i).planFolded(b, folds[i]);
+        NormalizationFold f = fold ? folds[i] : null;
+        ResidualAdd r = merged == null ? null : merged[i];
+        if (f != null || r != null) {
+          layers.get(i).planInference(b, f, r);
         } else if (fold && foldedAway[i]) {
           b.passThrough();
+        } else if (merged != null && joined[i] >= 0) {
+          b.passThrough(joined[i]);
         } else {
           layers.get(i).plan(b);
         }
@@ -130,15 +145,61 @@ public final class Executor implements AutoCloseable {
   }
 
   /**
-   * Per node: the one layer it reads when nothing else reads that layer's output (so the
-   * two may merge into one primitive), or -1.
+   * Once, after {@link #findFolds}, for plans with or without folding: each residual join (an
+   * Add of two inputs, {@link Layer#residualJoin}) one of whose inputs comes alone from a layer
+   * able to add it as a post-op ({@link Layer#takesResidual}: a convolution without activation),
+   * directly or through a BatchNormalization folded into it, while the other input is planned
+   * before that layer. Inference plans merge the sum and the join's activation into that layer;
+   * the join passes its output through. Training plans never do. -Dcnn4j.fusion=false or
+   * -Dcnn4j.mergeResiduals=false turns it off.
    */
-  private int[] soleInputs() {
+  private void findResiduals(boolean folded) {
+    List<Layer> layers = model.layers();
+    int n = layers.size();
+    int at = folded ? 1 : 0;
+    residuals[at] = new ResidualAdd[n];
+    joinedInput[at] = new int[n];
+    Arrays.fill(joinedInput[at], -1);
+    if ("false".equals(System.getProperty("cnn4j.fusion"))) return;
+    int[] readers = readerCounts();
+    int[] soleInput = soleInputs();
+    int output = model.topology().output();
+    for (int i = 0; i < n; i++) {
+      ActivationFunction activation = layers.get(i).residualJoin();
+      if (activation == null) continue;
+      int[] from = model.inboundIndices(i);
+      for (int k : from[1] > from[0] ? new int[] {1, 0} : new int[] {0, 1}) { // the later-planned input first
+        int a = from[k];
+        int other = from[1 - k];
+        if (a == PlanBuilder.MODEL_INPUT || a == output || readers[a] != 1) continue;
+        int layer = folded && foldedAway[a] ? soleInput[a] : a;
+        // A folded normalization's output is its convolution's, there as soon as that convolution is.
+        int shortcut = folded && other != PlanBuilder.MODEL_INPUT && foldedAway[other] ? soleInput[other] : other;
+        if (!layers.get(layer).takesResidual() || shortcut >= layer || residuals[at][layer] != null) continue;
+        residuals[at][layer] = new ResidualAdd(shortcut, activation);
+        joinedInput[at][i] = k;
+        break;
+      }
+    }
+  }
+
+  /** Per node: how many nodes read its output. */
+  private int[] readerCounts() {
     int n = model.layers().size();
     int[] readers = new int[n];
     for (int i = 0; i < n; i++) {
       for (int j : model.inboundIndices(i)) if (j != PlanBuilder.MODEL_INPUT) readers[j]++;
     }
+    return readers;
+  }
+
+  /**
+   * Per node: the one layer it reads when nothing else reads that layer's output (so the
+   * two may merge into one primitive), or -1.
+   */
+  private int[] soleInputs() {
+    int n = model.layers().size();
+    int[] readers = readerCounts();
     int output = model.topology().output();
     int[] sole = new int[n];
     for (int i = 0; i < n; i++) {
@@ -157,6 +218,15 @@ public final class Executor implements AutoCloseable {
    */
   public void foldNormalization(boolean fold) {
     this.foldNormalization = fold;
+  }
+
+  /**
+   * Whether inference plans built from now on merge each residual join (Add, with its ReLU) into
+   * the convolution before it as post-ops (the default; -Dcnn4j.mergeResiduals=false turns it off).
+   * Merged and separate joins agree to float rounding.
+   */
+  public void mergeResiduals(boolean merge) {
+    this.mergeResiduals = merge;
   }
 
   private static memory.format_tag plainTag(Shape s) {

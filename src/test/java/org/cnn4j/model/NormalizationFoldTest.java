@@ -10,19 +10,24 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.cnn4j.dnnl.Plan;
 import org.cnn4j.dnnl.Step;
+import org.cnn4j.layers.Add;
 import org.cnn4j.layers.BatchNormalization;
+import org.cnn4j.layers.Concatenate;
 import org.cnn4j.layers.Conv2D;
 import org.cnn4j.layers.Dense;
 import org.cnn4j.layers.DepthwiseConv2D;
 import org.cnn4j.layers.Flatten;
+import org.cnn4j.layers.Input;
 import org.cnn4j.layers.ReLU;
+import org.cnn4j.layers.SymbolicTensor;
 import org.cnn4j.train.FitOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Inference plans fold each BatchNormalization into the convolution before it; they must
- * give what the unfolded plan gives, follow every change of the weights, and leave
- * training plans and unfoldable graphs alone.
+ * Inference plans fold each BatchNormalization into the convolution before it and merge
+ * residual joins into the convolution that feeds them; they must give what the separate
+ * steps give, follow every change of the weights, and leave training plans and graphs
+ * they cannot merge alone.
  */
 class NormalizationFoldTest {
   private static final int H = 12;
@@ -90,6 +95,49 @@ class NormalizationFoldTest {
   }
 
   @Test
+  void residualJoinsMergeIntoTheConvolutionBefore() {
+    for (int version = 1; version <= 2; version++) {
+      try (Model merged = resnet(version); Model plain = resnet(version)) {
+        plain.executor().mergeResiduals(false);
+        assertSamePredictions(merged, plain, 7 + version, 5);
+        List<Step> steps = merged.executor().plan(5, false, false).forwardSteps();
+        long joins = merged.layers().stream().filter(l -> l instanceof Add).count();
+        assertEquals(joins, steps.stream().filter(s -> s.role().equals("forward + add")).count(),
+            "ResNet v" + version + ": every join is a post-op of a convolution");
+        assertFalse(steps.stream().anyMatch(s -> isLayer(merged, s.layer(), Add.class)),
+            "ResNet v" + version + ": no join runs on its own");
+      }
+    }
+    // v2's joins read convolutions directly: they merge without folding too.
+    try (Model merged = resnet(2); Model plain = resnet(2)) {
+      merged.executor().foldNormalization(false);
+      plain.executor().mergeResiduals(false);
+      assertSamePredictions(merged, plain, 11, 3);
+      assertTrue(merged.executor().plan(3, false, false).forwardSteps().stream()
+          .anyMatch(s -> s.role().equals("forward + add")));
+    }
+  }
+
+  @Test
+  void mergedJoinLeavesItsShortcutForLaterReaders() {
+    // b is read by the join and again after it; a is planned after b, so a takes the sum.
+    Supplier<Model> build = () -> {
+      SymbolicTensor in = Input.of(H, W, 3);
+      SymbolicTensor b = new Conv2D(4, 1).call(in);
+      SymbolicTensor a = new BatchNormalization().call(new Conv2D(4, 3).padding("same").call(b));
+      SymbolicTensor sum = new ReLU().call(new Add().call(a, b));
+      SymbolicTensor both = new Concatenate().call(sum, b);
+      return new Model(in, new Dense(3).activation("softmax").call(new Flatten().call(both)));
+    };
+    try (Model merged = build.get(); Model plain = build.get()) {
+      plain.executor().mergeResiduals(false);
+      assertSamePredictions(merged, plain, 13, 4);
+      assertTrue(merged.executor().plan(4, false, false).forwardSteps().stream()
+          .anyMatch(s -> s.role().equals("forward + add")));
+    }
+  }
+
+  @Test
   void trainingPlansNeverFold() {
     try (Model m = ResNets.v1(8, H, W, 3, 4)) {
       m.compile("sgd", "sparse_categorical_crossentropy");
@@ -110,7 +158,16 @@ class NormalizationFoldTest {
   }
 
   private static boolean isNormalization(Model m, String layer) {
-    return m.layers().stream().anyMatch(l -> l.name().equals(layer) && l instanceof BatchNormalization);
+    return isLayer(m, layer, BatchNormalization.class);
+  }
+
+  private static boolean isLayer(Model m, String layer, Class<?> kind) {
+    return m.layers().stream().anyMatch(l -> l.name().equals(layer) && kind.isInstance(l));
+  }
+
+  /** ResNet v1 of depth 8 or v2 of depth 11 on H x W x 3 images, 10 classes. */
+  private static Model resnet(int version) {
+    return version == 1 ? ResNets.v1(8, H, W, 3, 10) : ResNets.v2(11, H, W, 3, 10);
   }
 
   /** Weights drawn so that every normalization does something: gamma, beta, mean and variance away from 1 and 0. */
