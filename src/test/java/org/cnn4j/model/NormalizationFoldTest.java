@@ -109,13 +109,7 @@ class NormalizationFoldTest {
       }
     }
     // v2's joins read convolutions directly: they merge without folding too.
-    try (Model merged = resnet(2); Model plain = resnet(2)) {
-      merged.executor().foldNormalization(false);
-      plain.executor().mergeResiduals(false);
-      assertSamePredictions(merged, plain, 11, 3);
-      assertTrue(merged.executor().plan(3, false, false).forwardSteps().stream()
-          .anyMatch(s -> s.role().equals("forward + add")));
-    }
+    assertMergedMatchesApart(() -> resnet(2), false, 11, 3);
   }
 
   @Test
@@ -129,21 +123,32 @@ class NormalizationFoldTest {
       SymbolicTensor both = new Concatenate().call(sum, b);
       return new Model(in, new Dense(3).activation("softmax").call(new Flatten().call(both)));
     };
+    assertMergedMatchesApart(build, true, 13, 4);
+  }
+
+  /**
+   * Two models from {@code build}, the first folding or not as told, the second with neither
+   * folds nor merged joins: the first merges a join, and their predictions agree.
+   */
+  private static void assertMergedMatchesApart(Supplier<Model> build, boolean fold, long seed, int n) {
     try (Model merged = build.get(); Model plain = build.get()) {
+      merged.executor().foldNormalization(fold);
       plain.executor().mergeResiduals(false);
-      assertSamePredictions(merged, plain, 13, 4);
-      assertTrue(merged.executor().plan(4, false, false).forwardSteps().stream()
-          .anyMatch(s -> s.role().equals("forward + add")));
+      assertSamePredictions(merged, plain, seed, n);
+      assertTrue(merged.executor().plan(n, false, false).forwardSteps().stream()
+          .anyMatch(s -> s.role().equals("forward + add")), "a join is merged");
     }
   }
 
   @Test
-  void trainingPlansNeverFold() {
+  void trainingPlansNeitherFoldNorMerge() {
     try (Model m = ResNets.v1(8, H, W, 3, 4)) {
       m.compile("sgd", "sparse_categorical_crossentropy");
       Plan train = m.executor().plan(4, true, false);
       assertFalse(train.forwardSteps().stream().anyMatch(s -> s.role().equals("fold batch normalization")));
       assertTrue(train.forwardSteps().stream().anyMatch(s -> isNormalization(m, s.layer())));
+      assertFalse(train.forwardSteps().stream().anyMatch(s -> s.role().equals("forward + add")), "nor merge joins");
+      assertTrue(train.forwardSteps().stream().anyMatch(s -> isLayer(m, s.layer(), Add.class)));
     }
   }
 
