@@ -199,8 +199,7 @@ public final class PlanBuilder {
 
   /** The current layer's input {@code k}. */
   public Tensor input(int k) {
-    int from = topology.inputs()[node][k];
-    return from == MODEL_INPUT ? input : outputs[from];
+    return outputOf(topology.inputs()[node][k]);
   }
 
   /**

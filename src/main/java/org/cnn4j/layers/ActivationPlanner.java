@@ -1,9 +1,11 @@
 package org.cnn4j.layers;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.eltwise_backward;
@@ -58,8 +60,8 @@ final class ActivationPlanner {
 
   /**
    * Attributes that add a residual shortcut after a convolution: {@code own} (when fused), then
-   * a binary add of a tensor in layout {@code shortcut} (post-op argument 1 or 0: after
-   * {@code own}'s eltwise, or first), then {@code after} (when not linear).
+   * a binary add of a tensor in layout {@code shortcut} (its argument: {@link #residualArgument}),
+   * then {@code after} (when not linear).
    */
   static primitive_attr residualPostOps(ActivationFunction own, memory.desc shortcut, ActivationFunction after) {
     post_ops ops = new post_ops();
@@ -69,6 +71,12 @@ final class ActivationPlanner {
     primitive_attr attr = new primitive_attr();
     attr.set_post_ops(ops);
     return attr;
+  }
+
+  /** The execution argument of the shortcut of {@link #residualPostOps} with the same {@code own}. */
+  static int residualArgument(ActivationFunction own) {
+    int index = fused(own) ? 1 : 0; // the binary post-op comes after own's eltwise
+    return DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (index + 1) | DNNL_ARG_SRC_1;
   }
 
   /**

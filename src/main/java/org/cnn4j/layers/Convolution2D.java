@@ -131,7 +131,7 @@ public abstract class Convolution2D<T extends Convolution2D<T>> extends KernelLa
   /** Without an activation of its own, a convolution adds the residual shortcut after it as a post-op. */
   @Override
   public boolean takesResidual() {
-    return ActivationFunction.LINEAR.equals(activation());
+    return foldsNormalization();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.cnn4j.layers;
 
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_SCALES;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
@@ -9,7 +8,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
 import java.util.function.LongSupplier;
@@ -111,7 +109,7 @@ final class KernelPlanner {
           && merged.src_desc().equals(fwd.src_desc()) && merged.weights_desc().equals(fwd.weights_desc())) {
         fwd = merged;
         shortcut = b.as(b.outputOf(residual.shortcut()), layout, "reorder shortcut");
-        shortcutArg = DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (ActivationPlanner.fusable(own) ? 2 : 1) | DNNL_ARG_SRC_1;
+        shortcutArg = ActivationPlanner.residualArgument(own);
       } else {
         log.debug("{}: residual sum as its own step ({} with the sum post-op, {} without)", b.layer(), impl,
             Dnnl.implementation(fwd));

@@ -115,7 +115,7 @@ public final class Executor implements AutoCloseable {
    * moves into that layer and becomes a pass-through. -Dcnn4j.fusion=false turns it off.
    */
   private void fuseActivations() {
-    if ("false".equals(System.getProperty("cnn4j.fusion"))) return;
+    if (!fusion()) return;
     List<Layer> layers = model.layers();
     int[] soleInput = soleInputs();
     for (int i = 0; i < layers.size(); i++) {
@@ -160,7 +160,7 @@ public final class Executor implements AutoCloseable {
     residuals[at] = new ResidualAdd[n];
     joinedInput[at] = new int[n];
     Arrays.fill(joinedInput[at], -1);
-    if ("false".equals(System.getProperty("cnn4j.fusion"))) return;
+    if (!fusion()) return;
     int[] readers = readerCounts();
     int[] soleInput = soleInputs();
     int output = model.topology().output();
@@ -181,6 +181,11 @@ public final class Executor implements AutoCloseable {
         break;
       }
     }
+  }
+
+  /** False under -Dcnn4j.fusion=false (read at a model's first plan): no activation or join moves. */
+  private static boolean fusion() {
+    return !"false".equals(System.getProperty("cnn4j.fusion"));
   }
 
   /** Per node: how many nodes read its output. */
