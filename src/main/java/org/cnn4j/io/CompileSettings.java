@@ -32,11 +32,14 @@ record CompileSettings(Optimizer optimizer, Loss loss, List<String> metrics) {
     model.compile(optimizer, loss, metrics.toArray(String[]::new));
   }
 
-  /** Keras 3's compile_config. */
+  /**
+   * Keras 3's compile_config, as Keras reads it: a sparse loss's label smoothing, which Keras's
+   * SparseCategoricalCrossentropy does not take, is left out (see {@link #smoothingKerasCannotRead}).
+   */
   ObjectNode toJson() {
     ObjectNode c = Json.object();
     c.set("optimizer", optimizerToJson(optimizer));
-    c.set("loss", lossToJson(loss));
+    c.set("loss", lossToJson(loss, true));
     c.putNull("loss_weights");
     ArrayNode m = c.putArray("metrics");
     metrics.forEach(m::add);
@@ -220,11 +223,22 @@ record CompileSettings(Optimizer optimizer, Loss loss, List<String> metrics) {
   }
 
   /**
-   * The loss's name, or Keras 3's serialized form when it has options. Keras's
-   * sparse loss has no label_smoothing: cnn4j writes it there anyway.
+   * The label smoothing of a loss whose Keras form cannot hold it (Keras 3's
+   * SparseCategoricalCrossentropy has no label_smoothing, and refuses a config
+   * that has one), or 0. A .keras file keeps it in cnn4j's part of metadata.json.
    */
-  static JsonNode lossToJson(Loss l) {
-    if (!l.fromLogits() && l.labelSmoothing() == 0) {
+  static float smoothingKerasCannotRead(Loss l) {
+    return l instanceof SparseCategoricalCrossentropy ? l.labelSmoothing() : 0;
+  }
+
+  /**
+   * The loss's name, or Keras 3's serialized form when it has options. With
+   * {@code forKeras} a sparse loss's label smoothing is left out, so that Keras
+   * can read the config; cnn4j's own files keep it there.
+   */
+  static JsonNode lossToJson(Loss l, boolean forKeras) {
+    float smoothing = forKeras ? l.labelSmoothing() - smoothingKerasCannotRead(l) : l.labelSmoothing();
+    if (!l.fromLogits() && smoothing == 0) {
       return com.fasterxml.jackson.databind.node.TextNode.valueOf(l.name());
     }
     ObjectNode c = Json.object();
@@ -232,7 +246,7 @@ record CompileSettings(Optimizer optimizer, Loss loss, List<String> metrics) {
     c.put("reduction", "sum_over_batch_size");
     c.put("from_logits", l.fromLogits());
     if (l instanceof SparseCategoricalCrossentropy) c.putNull("ignore_class");
-    if (l.labelSmoothing() != 0) c.put("label_smoothing", Json.decimal(l.labelSmoothing()));
+    if (smoothing != 0) c.put("label_smoothing", Json.decimal(smoothing));
     if (l instanceof CategoricalCrossentropy) c.put("axis", -1);
     ObjectNode n = Json.object();
     n.put("module", "keras.losses");

@@ -195,8 +195,10 @@ final class FunctionalConfig {
       }
       layers.add(entry);
     }
-    config.set("input_layers", Json.array().add(history(all.get(0))));
-    config.set("output_layers", Json.array().add(history(model.outputLayer())));
+    // One input and one output: Keras 3 writes each as a bare ["name", 0, 0] (a list of them would make
+    // Keras 3 expect a list of inputs and warn at every call).
+    config.set("input_layers", history(all.get(0)));
+    config.set("output_layers", history(model.outputLayer()));
     return config;
   }
 

@@ -28,6 +28,7 @@ import java.util.zip.ZipOutputStream;
 import org.cnn4j.dnnl.Parameter;
 import org.cnn4j.dnnl.ParameterArena;
 import org.cnn4j.layers.Layer;
+import org.cnn4j.losses.SparseCategoricalCrossentropy;
 import org.cnn4j.model.Model;
 import org.cnn4j.optim.Adam;
 import org.cnn4j.optim.Optimizer;
@@ -175,6 +176,7 @@ public final class KerasFile {
           CompileSettings.exclusionsFromJson(own.get("weight_decay_exclusions"), model.optimizer(),
               where + ".weight_decay_exclusions");
         }
+        if (own.hasNonNull("label_smoothing")) smoothSparseLoss(model, own.get("label_smoothing"), where);
         KerasWeights.apply(model, read);
         return model;
       } catch (RuntimeException e) {
@@ -184,6 +186,20 @@ public final class KerasFile {
     } catch (IOException e) {
       throw new ModelFormatException(file + ": cannot read the .keras file: " + e, e);
     }
+  }
+
+  /** Gives a compiled model's sparse loss the label smoothing that cnn4j keeps in metadata.json for it. */
+  private static void smoothSparseLoss(Model model, JsonNode value, String where) {
+    if (!value.isNumber() || !(value.doubleValue() >= 0 && value.doubleValue() < 1)) {
+      throw new ModelFormatException(where + ".label_smoothing must be a number in [0, 1), got " + value);
+    }
+    if (model.loss() == null) return; // an uncompiled model: there is no loss to smooth
+    if (!(model.loss() instanceof SparseCategoricalCrossentropy sparse)) {
+      throw new ModelFormatException(where + ".label_smoothing is for a sparse loss, but the model's loss is "
+          + model.loss().name());
+    }
+    model.compile(model.optimizer(), new SparseCategoricalCrossentropy(sparse.fromLogits(), value.floatValue()),
+        model.metrics().toArray(String[]::new));
   }
 
   private static ZipFile openZip(Path file) throws IOException {
@@ -333,6 +349,8 @@ public final class KerasFile {
     if (model.optimizer() != null && model.loss() != null) {
       ObjectNode exclusions = CompileSettings.exclusionsToJson(model.optimizer());
       if (exclusions != null) own.set("weight_decay_exclusions", exclusions);
+      float smoothing = CompileSettings.smoothingKerasCannotRead(model.loss());
+      if (smoothing != 0) own.put("label_smoothing", Json.decimal(smoothing));
     }
     byte[] metadata = Json.pretty(meta).getBytes(StandardCharsets.UTF_8);
     try {

@@ -305,7 +305,7 @@ public final class ModelFile {
       t.set("optimizer", CompileSettings.optimizerToJson(compiled.optimizer()));
       ObjectNode exclusions = CompileSettings.exclusionsToJson(compiled.optimizer());
       if (exclusions != null) t.set("weight_decay_exclusions", exclusions);
-      t.set("loss", CompileSettings.lossToJson(compiled.loss()));
+      t.set("loss", CompileSettings.lossToJson(compiled.loss(), false));
       compiled.metrics().forEach(t.putArray("metrics")::add);
     } else {
       t.putNull("optimizer");

@@ -5,8 +5,9 @@ import org.cnn4j.kernels.Kernels;
 /**
  * Cross-entropy against integer class labels: mean of -log p[label]. With label
  * smoothing ls the one-hot target becomes y * (1 - ls) + ls / classes, as
- * Keras's CategoricalCrossentropy smooths; Keras 3's sparse loss has no such
- * option, so a model file marks it as cnn4j's ("label_smoothing" in the config).
+ * Keras's CategoricalCrossentropy smooths. Keras 3's sparse loss has no such
+ * option and refuses a config that has one, so a .keras file keeps it in
+ * cnn4j's part of metadata.json; cnn4j's own files keep it in the loss config.
  *
  * <pre>{@code
  * new SparseCategoricalCrossentropy(false, 0.1f)   // probabilities in, 10 % smoothing

@@ -2,6 +2,7 @@ package org.cnn4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import org.cnn4j.layers.Flatten;
 import org.cnn4j.losses.CategoricalCrossentropy;
 import org.cnn4j.losses.Loss;
 import org.cnn4j.losses.SparseCategoricalCrossentropy;
+import org.cnn4j.model.Model;
 import org.cnn4j.model.Sequential;
 import org.cnn4j.optim.AdamW;
 import org.cnn4j.optim.Optimizer;
@@ -108,6 +110,31 @@ class OptimizerConfigTest {
         assertEquals(0.2f, l.model().loss().labelSmoothing());
         assertInstanceOf(CategoricalCrossentropy.class, l.model().loss());
       }
+    }
+  }
+
+  /** Keras's sparse loss refuses label_smoothing: a .keras file keeps it in cnn4j's metadata, not the config. */
+  @Test
+  void sparseSmoothingInAKerasFileLivesInMetadata() throws IOException {
+    Path file = dir.resolve("smooth.keras");
+    try (Sequential m = model(new SGD(0.05f, 0.9f, true), new SparseCategoricalCrossentropy(true, 0.1f))) {
+      m.fit(X, Y, new FitOptions().batchSize(16).epochs(1));
+      m.save(file);
+    }
+    JsonNode loss;
+    try (ZipFile z = new ZipFile(file.toFile())) {
+      String text = new String(z.getInputStream(z.getEntry("config.json")).readAllBytes(), StandardCharsets.UTF_8);
+      loss = Json.parse(text, "config.json").path("compile_config").path("loss");
+    }
+    assertEquals("SparseCategoricalCrossentropy", loss.path("class_name").asText());
+    assertTrue(loss.path("config").path("from_logits").asBoolean());
+    assertFalse(loss.path("config").has("label_smoothing"), loss.toString());
+    assertEquals(0.1, metadata(file).path("cnn4j").path("label_smoothing").asDouble(), 1e-9);
+    try (Model back = Model.load(file)) {
+      assertInstanceOf(SparseCategoricalCrossentropy.class, back.loss());
+      assertEquals(0.1f, back.loss().labelSmoothing());
+      assertTrue(back.loss().fromLogits());
+      assertEquals(List.of("accuracy"), back.metrics());
     }
   }
 
