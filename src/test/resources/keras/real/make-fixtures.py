@@ -106,6 +106,82 @@ for name, (build, optimizer) in MODELS.items():
         "input": list(shape), "classes": classes, "params": model.count_params(),
         "optimizer": type(model.optimizer).__name__, "iterations": iterations,
         "learning_rate": lr, "step": step}
+
+
+# ResNets as Keras's examples/cifar10_resnet.py lays them out (v1: depth 6n+2, v2: pre-activation bottlenecks,
+# depth 9n+2), built here from its description. cnn4j's zoo models must take their weights by Keras's layer
+# names and predict the same. Saved without the optimizer (a fresh copy takes the trained weights) to stay small.
+def script_unit(x, filters, size=3, strides=1, activation="relu", normalize=True, conv_first=True):
+    conv = layers.Conv2D(filters, size, strides=strides, padding="same", kernel_initializer="he_normal",
+                         kernel_regularizer=keras.regularizers.l2(1e-4))
+    if conv_first:
+        x = conv(x)
+    if normalize:
+        x = layers.BatchNormalization()(x)
+    if activation is not None:
+        x = layers.Activation(activation)(x)
+    return x if conv_first else conv(x)
+
+
+def script_resnet_v1(depth):
+    inputs = keras.Input((32, 32, 3))
+    filters, x = 16, None
+    x = script_unit(inputs, filters)
+    for stage in range(3):
+        for block in range((depth - 2) // 6):
+            strides = 2 if stage > 0 and block == 0 else 1
+            y = script_unit(x, filters, strides=strides)
+            y = script_unit(y, filters, activation=None)
+            if strides == 2:
+                x = script_unit(x, filters, size=1, strides=2, activation=None, normalize=False)
+            x = layers.Activation("relu")(layers.add([x, y]))
+        filters *= 2
+    x = layers.Flatten()(layers.AveragePooling2D(pool_size=8)(x))
+    return keras.Model(inputs, layers.Dense(10, activation="softmax", kernel_initializer="he_normal")(x))
+
+
+def script_resnet_v2(depth):
+    inputs = keras.Input((32, 32, 3))
+    filters_in = 16
+    x = script_unit(inputs, filters_in)
+    for stage in range(3):
+        for block in range((depth - 2) // 9):
+            activation, normalize, strides = "relu", True, 1
+            if stage == 0:
+                filters_out = filters_in * 4
+                if block == 0:
+                    activation, normalize = None, False
+            else:
+                filters_out = filters_in * 2
+                if block == 0:
+                    strides = 2
+            y = script_unit(x, filters_in, size=1, strides=strides, activation=activation, normalize=normalize,
+                            conv_first=False)
+            y = script_unit(y, filters_in, conv_first=False)
+            y = script_unit(y, filters_out, size=1, conv_first=False)
+            if block == 0:
+                x = script_unit(x, filters_out, size=1, strides=strides, activation=None, normalize=False)
+            x = layers.add([x, y])
+        filters_in = filters_out
+    x = layers.Activation("relu")(layers.BatchNormalization()(x))
+    x = layers.Flatten()(layers.AveragePooling2D(pool_size=8)(x))
+    return keras.Model(inputs, layers.Dense(10, activation="softmax", kernel_initializer="he_normal")(x))
+
+
+info["script"] = {}
+for name, build, zoo in [("script-resnet-v1-8", lambda: script_resnet_v1(8), "v1"),
+                         ("script-resnet-v2-11", lambda: script_resnet_v2(11), "v2")]:
+    model = build()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(rng.random((32, 32, 32, 3), dtype=np.float32), rng.integers(0, 10, 32), batch_size=8, verbose=0)
+    fresh = build()
+    fresh.set_weights(model.get_weights())
+    x = rng.random((SAMPLES, 32, 32, 3), dtype=np.float32)
+    fresh.predict(x, verbose=0).astype("<f4").tofile(f"{name}.predictions.f32")
+    x.astype("<f4").tofile(f"{name}.inputs.f32")
+    fresh.save(f"{name}.keras")
+    info["script"][name] = {"zoo": zoo, "depth": int(name.rsplit("-", 1)[1]), "params": fresh.count_params()}
+
 with open("info.json", "w") as f:
     json.dump(info, f, indent=1)
 print(json.dumps(info, indent=1))

@@ -119,6 +119,37 @@ class RealKerasFilesTest {
     }
   }
 
+  static Stream<String> scriptResNets() {
+    List<String> names = new ArrayList<>();
+    INFO.get("script").fieldNames().forEachRemaining(names::add);
+    return names.stream();
+  }
+
+  /**
+   * ResNets laid out as Keras's cifar10_resnet.py builds them (v1 depth 8, v2 depth 11), trained a few steps in
+   * Keras: the zoo's model of that depth has their parameter count, takes their weights by Keras's layer names
+   * (as {@code cnn4j predict --model resnet20 --weights model.keras} does), and predicts what Keras predicted;
+   * the file's own graph, loaded as it is, predicts the same.
+   */
+  @ParameterizedTest
+  @MethodSource("scriptResNets")
+  void zooResNetsTakeTheWeightsOfKerasScriptModels(String name) throws IOException {
+    JsonNode m = INFO.get("script").get(name);
+    int n = INFO.get("samples").intValue();
+    float[] x = floats(DIR.resolve(name + ".inputs.f32"));
+    float[] want = floats(DIR.resolve(name + ".predictions.f32"));
+    int depth = m.get("depth").intValue();
+    try (Model zoo = m.get("zoo").textValue().equals("v1") ? Models.resnet(depth, 32, 32, 3, 10)
+        : Models.resnetV2(depth, 32, 32, 3, 10)) {
+      assertEquals(m.get("params").longValue(), zoo.countParams(), name + ": parameters");
+      zoo.loadWeights(DIR.resolve(name + ".keras"));
+      assertClose(want, zoo.predict(x, n), 1e-5, name + " in the zoo model");
+    }
+    try (Model file = Model.load(DIR.resolve(name + ".keras"))) {
+      assertClose(want, file.predict(x, n), 1e-5, name + " as loaded");
+    }
+  }
+
   /** The step Keras took after saving (train_on_batch on the inputs), taken by cnn4j from the loaded file. */
   @ParameterizedTest
   @MethodSource("steppedModels")
