@@ -125,7 +125,7 @@ def script_unit(x, filters, size=3, strides=1, activation="relu", normalize=True
 
 def script_resnet_v1(depth):
     inputs = keras.Input((32, 32, 3))
-    filters, x = 16, None
+    filters = 16
     x = script_unit(inputs, filters)
     for stage in range(3):
         for block in range((depth - 2) // 6):

@@ -237,7 +237,7 @@ record CompileSettings(Optimizer optimizer, Loss loss, List<String> metrics) {
    * can read the config; cnn4j's own files keep it there.
    */
   static JsonNode lossToJson(Loss l, boolean forKeras) {
-    float smoothing = forKeras ? l.labelSmoothing() - smoothingKerasCannotRead(l) : l.labelSmoothing();
+    float smoothing = forKeras && smoothingKerasCannotRead(l) != 0 ? 0 : l.labelSmoothing();
     if (!l.fromLogits() && smoothing == 0) {
       return com.fasterxml.jackson.databind.node.TextNode.valueOf(l.name());
     }

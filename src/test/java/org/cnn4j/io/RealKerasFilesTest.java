@@ -54,19 +54,19 @@ class RealKerasFilesTest {
     }
   }
 
+  /** The names under {@code group} ("models" or "script") in info.json. */
+  private static Stream<String> names(String group) {
+    List<String> names = new ArrayList<>();
+    INFO.get(group).fieldNames().forEachRemaining(names::add);
+    return names.stream();
+  }
+
   static Stream<Arguments> files() {
-    List<Arguments> all = new ArrayList<>();
-    INFO.get("models").fieldNames().forEachRemaining(name -> {
-      all.add(Arguments.of(name, name + ".keras"));
-      all.add(Arguments.of(name, name + ".h5"));
-    });
-    return all.stream();
+    return models().flatMap(name -> Stream.of(Arguments.of(name, name + ".keras"), Arguments.of(name, name + ".h5")));
   }
 
   static Stream<String> models() {
-    List<String> names = new ArrayList<>();
-    INFO.get("models").fieldNames().forEachRemaining(names::add);
-    return names.stream();
+    return names("models");
   }
 
   /** The models Keras took one more step with (not the one with Dropout, whose masks differ by framework). */
@@ -120,9 +120,7 @@ class RealKerasFilesTest {
   }
 
   static Stream<String> scriptResNets() {
-    List<String> names = new ArrayList<>();
-    INFO.get("script").fieldNames().forEachRemaining(names::add);
-    return names.stream();
+    return names("script");
   }
 
   /**
@@ -214,9 +212,7 @@ class RealKerasFilesTest {
       before = model.predict(x, n);
       model.save(file);
     }
-    ByteBuffer inputs = ByteBuffer.allocate(x.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : x) inputs.putFloat(v);
-    Files.write(OUT.resolve(recipe + ".inputs.f32"), inputs.array());
+    Files.write(OUT.resolve(recipe + ".inputs.f32"), bytes(new float[][] {x}));
     Files.write(OUT.resolve(recipe + ".predictions.f32"), bytes(before));
     try (Model back = Model.load(file)) {
       float[][] after = back.predict(x, n);
